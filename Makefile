@@ -1,0 +1,56 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+# .python-version says 3.12 (pyenv and Heroku read it); fall back to python3.
+PYTHON_BIN := $(shell command -v python3.12 2>/dev/null || command -v python3)
+DEV_ENV := DJANGO_DEBUG=true
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install migrate seed browsers css check clean test-postgres
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+
+# Loads the demo catalog; idempotent, so running it again changes nothing.
+seed: migrate
+	$(DEV_ENV) $(PY) manage.py seed_demo
+
+run: seed
+	@echo ""
+	@echo "  Shop:   http://$(HOST):$(PORT)/"
+	@echo "  Admin:  http://$(HOST):$(PORT)/admin/  (user: admin, password: admin)"
+	@echo "  Payments are in demo mode unless STRIPE_SECRET_KEY is set; email goes to this console."
+	@echo ""
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Browser tests use Debian's Chromium when it is installed, else Playwright's own.
+browsers: install
+	@if [ -x /usr/bin/chromium ]; then echo "Using /usr/bin/chromium"; \
+	else $(PY) -m playwright install chromium; fi
+
+test: browsers
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL (CI runs both).
+test-postgres: browsers
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/shop} $(PY) -m pytest $(PYTEST_ARGS)
+
+# Rebuild the committed Tailwind CSS (needs Node; running the shop does not).
+css:
+	cd shop/static_src && npm install --no-audit --no-fund && npm run build
+
+check: install
+	$(PY) manage.py check --deploy
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

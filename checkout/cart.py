@@ -1,0 +1,149 @@
+"""The cart: what a shopper intends to buy, priced from the database every time.
+
+A guest's cart lives in the Django session as {variant id: quantity}; there is
+no database row per guest. Every page reads it through `cart_summary`, which
+turns the ids into priced lines in a fixed number of queries.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.db.models import Prefetch
+from django.http import HttpRequest
+
+from storefront.models import ProductImage, Variant
+
+SESSION_KEY = "cart"
+
+
+class SessionCart:
+    """A guest cart stored in the session. Quantities only; prices come from the database."""
+
+    def __init__(self, session: SessionBase):
+        self.session = session
+
+    def quantities(self) -> dict[int, int]:
+        raw = self.session.get(SESSION_KEY) or {}
+        result = {}
+        for key, value in raw.items():
+            try:
+                variant_id, quantity = int(key), int(value)
+            except (TypeError, ValueError):
+                continue
+            if quantity > 0:
+                result[variant_id] = quantity
+        return result
+
+    def quantity_of(self, variant_id: int) -> int:
+        return self.quantities().get(variant_id, 0)
+
+    def set(self, variant_id: int, quantity: int) -> None:
+        data = {str(k): v for k, v in self.quantities().items()}
+        data[str(variant_id)] = quantity
+        self.session[SESSION_KEY] = data
+
+    def remove(self, variant_id: int) -> None:
+        data = {str(k): v for k, v in self.quantities().items() if k != variant_id}
+        self.session[SESSION_KEY] = data
+
+    def clear(self) -> None:
+        self.session[SESSION_KEY] = {}
+
+    def count(self) -> int:
+        return sum(self.quantities().values())
+
+    def __bool__(self) -> bool:
+        return bool(self.quantities())
+
+
+def cart_for_request(request: HttpRequest) -> SessionCart:
+    cart = getattr(request, "_cart", None)
+    if cart is None:
+        cart = request._cart = SessionCart(request.session)
+    return cart
+
+
+@dataclass
+class CartLine:
+    variant: Variant
+    quantity: int
+    unit_price: Decimal
+    line_total: Decimal
+    max_quantity: int
+    problem: str = ""
+
+    @property
+    def variant_id(self) -> int:
+        return self.variant.pk
+
+    @property
+    def image(self) -> ProductImage | None:
+        images = self.variant.product.images.all()
+        return images[0] if images else None
+
+
+@dataclass
+class CartSummary:
+    lines: list[CartLine] = field(default_factory=list)
+    subtotal: Decimal = Decimal("0.00")
+    count: int = 0
+    currency: str = ""
+
+    @property
+    def has_problems(self) -> bool:
+        return any(line.problem for line in self.lines)
+
+    @property
+    def can_checkout(self) -> bool:
+        return bool(self.lines) and not self.has_problems
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal
+
+
+def line_limit(variant: Variant) -> int:
+    """The most of one variant a single cart line may hold."""
+    return min(variant.stock, settings.SHOP_MAX_LINE_QUANTITY)
+
+
+def cart_summary(cart: SessionCart) -> CartSummary:
+    """Price the cart from the database (3 queries, whatever the number of lines)."""
+    quantities = cart.quantities()
+    summary = CartSummary(currency=settings.SHOP_CURRENCY)
+    if not quantities:
+        return summary
+    variants = (
+        Variant.objects.filter(pk__in=quantities)
+        .select_related("product")
+        .prefetch_related(Prefetch("product__images", queryset=ProductImage.objects.order_by("position", "id")))
+        .order_by("product__name", "position", "id")
+    )
+    for variant in variants:
+        quantity = quantities[variant.pk]
+        problem = ""
+        if not variant.active or not variant.product.active:
+            problem = "No longer available. Remove it to check out."
+        elif variant.stock == 0:
+            problem = "Sold out. Remove it to check out."
+        elif quantity > variant.stock:
+            problem = f"Only {variant.stock} left. Lower the quantity to check out."
+        line_total = variant.price * quantity
+        summary.lines.append(
+            CartLine(
+                variant=variant,
+                quantity=quantity,
+                unit_price=variant.price,
+                line_total=line_total,
+                max_quantity=max(line_limit(variant), 1),
+                problem=problem,
+            )
+        )
+        summary.subtotal += line_total
+        summary.count += quantity
+    # A variant deleted from the catalog leaves nothing to show: forget it.
+    for gone in set(quantities) - {line.variant_id for line in summary.lines}:
+        cart.remove(gone)
+    return summary

@@ -1,0 +1,184 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+# No look-alikes: no 0/O, no 1/I. 32 symbols = 5 bits each; 10 symbols = 50 bits.
+ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+ORDER_NUMBER_LENGTH = 10
+
+
+def new_order_number() -> str:
+    return "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(ORDER_NUMBER_LENGTH))
+
+
+def new_access_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 random bits
+
+
+def normalize_order_number(text: str) -> str:
+    """What a shopper typed → the stored form: any case, dashes and spaces ignored."""
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())[:32]
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", "Pending payment"
+        AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment confirmation"
+        PAID = "paid", "Paid"
+        CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Expired"
+
+    number = models.CharField(max_length=16, unique=True, default=new_order_number, editable=False)
+    access_token = models.CharField(max_length=64, default=new_access_token, editable=False)
+    # One per checkout form shown: a double-click posts the same token twice
+    # and finds the order the first click made.
+    checkout_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
+    status = models.CharField(max_length=32, choices=Status.choices, default=Status.PENDING_PAYMENT)
+
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=40, blank=True)
+    address_line1 = models.CharField("address line 1", max_length=200)
+    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=120)
+    postal_code = models.CharField(max_length=20)
+    country = models.CharField(max_length=2)
+
+    currency = models.CharField(max_length=3)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+
+    stock_held = models.BooleanField(
+        default=False, help_text="True while this order's units are taken out of stock and not yet sold."
+    )
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
+    needs_review = models.BooleanField(default=False, db_index=True)
+    review_reason = models.TextField(blank=True)
+
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated = models.DateTimeField(auto_now=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    receipt_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["status", "created"]), models.Index(fields=["email"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        n = self.number
+        return f"{n[:5]}-{n[5:]}" if len(n) == ORDER_NUMBER_LENGTH else n
+
+    def get_absolute_url(self) -> str:
+        return reverse("checkout:order", kwargs={"number": self.number, "token": self.access_token})
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines.all())
+
+
+class OrderLine(models.Model):
+    """A snapshot of what was bought: later catalog edits never change it."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(
+        "storefront.Variant", null=True, on_delete=models.SET_NULL, related_name="order_lines"
+    )
+    product_name = models.CharField(max_length=200)
+    variant_label = models.CharField(max_length=120, blank=True)
+    sku = models.CharField("SKU", max_length=64)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+    line_total = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="orderline_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_name} {self.variant_label}".strip()
+
+
+class OrderEvent(models.Model):
+    """One status change: from, to, when, by whom (or the system), and why."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=32, blank=True)
+    to_status = models.CharField(max_length=32)
+    created = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_label = models.CharField(max_length=120, default="system")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+    @property
+    def to_label(self) -> str:
+        return Order.Status(self.to_status).label if self.to_status in Order.Status.values else self.to_status
+
+
+class Payment(models.Model):
+    class Provider(models.TextChoices):
+        STRIPE = "stripe", "Stripe"
+        DEMO = "demo", "Demo (no money moves)"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        PROCESSING = "processing", "Processing"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
+        MISMATCH = "mismatch", "Amount or currency mismatch"
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    provider = models.CharField(max_length=16, choices=Provider.choices)
+    session_id = models.CharField(max_length=255, unique=True)
+    checkout_url = models.URLField(max_length=2000, blank=True)
+    payment_intent = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    amount_received = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    currency_received = models.CharField(max_length=3, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()} {self.session_id}"
+
+
+class WebhookEvent(models.Model):
+    """The ledger of Stripe events: one row per event id, so a repeat changes nothing."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    livemode = models.BooleanField(default=False)
+    received = models.DateTimeField(auto_now_add=True)
+    payload = models.JSONField()
+    result = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-received"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"

@@ -1,0 +1,21 @@
+import hmac
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from checkout.models import Order, OrderEvent, OrderLine, normalize_order_number
+
+
+def order_for_page(*, number: str, token: str) -> Order:
+    """The order behind a secret link; 404 unless the token matches (compared in constant time)."""
+    order = (
+        Order.objects.prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+            Prefetch("events", queryset=OrderEvent.objects.order_by("created", "id")),
+        )
+        .filter(number=normalize_order_number(number))
+        .first()
+    )
+    if order is None or not hmac.compare_digest(order.access_token.encode(), (token or "").encode()):
+        raise Http404("No such order.")
+    return order

@@ -1,0 +1,143 @@
+"""The one place that talks to Stripe.
+
+Amounts cross the border here: the shop's `Decimal` becomes Stripe's integer
+minor units on the way out and comes back as `Decimal` on the way in.
+"""
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+import stripe
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+# Currencies Stripe counts in whole units (https://docs.stripe.com/currencies#zero-decimal).
+ZERO_DECIMAL = {
+    "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf",
+    "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
+}
+
+
+class GatewayError(Exception):
+    """Stripe could not be reached or refused the call; the shopper may try again."""
+
+
+def to_minor_units(amount: Decimal, currency: str) -> int:
+    if currency.lower() in ZERO_DECIMAL:
+        return int(amount.quantize(Decimal("1")))
+    return int((amount * 100).quantize(Decimal("1")))
+
+
+def from_minor_units(amount: int, currency: str) -> Decimal:
+    if currency.lower() in ZERO_DECIMAL:
+        return Decimal(amount).quantize(Decimal("0.01"))
+    return (Decimal(amount) / 100).quantize(Decimal("0.01"))
+
+
+def client() -> stripe.StripeClient:
+    kwargs = {}
+    if settings.STRIPE_API_BASE:
+        kwargs["base_addresses"] = {"api": settings.STRIPE_API_BASE}
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY,
+        max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
+        http_client=stripe.RequestsClient(timeout=settings.STRIPE_TIMEOUT),
+        **kwargs,
+    )
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    id: str
+    url: str
+    status: str  # open, complete, expired
+    payment_status: str  # paid, unpaid, no_payment_required
+    amount_total: Decimal | None
+    currency: str
+    payment_intent: str
+    order_number: str
+
+    @classmethod
+    def from_stripe(cls, obj) -> "CheckoutSession":
+        data = obj if isinstance(obj, dict) else obj.to_dict()
+        currency = (data.get("currency") or "").lower()
+        amount = data.get("amount_total")
+        metadata = data.get("metadata") or {}
+        payment_intent = data.get("payment_intent") or ""
+        if isinstance(payment_intent, dict):
+            payment_intent = payment_intent.get("id", "")
+        return cls(
+            id=data["id"],
+            url=data.get("url") or "",
+            status=data.get("status") or "",
+            payment_status=data.get("payment_status") or "",
+            amount_total=from_minor_units(amount, currency) if amount is not None else None,
+            currency=currency,
+            payment_intent=payment_intent,
+            order_number=metadata.get("order_number") or data.get("client_reference_id") or "",
+        )
+
+
+def checkout_session_create(
+    *, order, success_url: str, cancel_url: str, expires_at: int
+) -> CheckoutSession:
+    """A hosted Checkout Session for `order`; the same order always gets the same session."""
+    currency = order.currency.lower()
+    line_items = [
+        {
+            "quantity": line.quantity,
+            "price_data": {
+                "currency": currency,
+                "unit_amount": to_minor_units(line.unit_price, currency),
+                "product_data": {
+                    "name": line.product_name,
+                    **({"description": line.variant_label} if line.variant_label else {}),
+                    "metadata": {"sku": line.sku},
+                },
+            },
+        }
+        for line in order.lines.all()
+    ]
+    params = {
+        "mode": "payment",
+        "line_items": line_items,
+        "customer_email": order.email,
+        "client_reference_id": order.number,
+        "metadata": {"order_number": order.number},
+        "payment_intent_data": {"metadata": {"order_number": order.number}},
+        "expires_at": expires_at,
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+    }
+    try:
+        session = client().v1.checkout.sessions.create(
+            params=params, options={"idempotency_key": f"order-{order.number}-session"}
+        )
+    except stripe.StripeError as error:
+        logger.warning("Stripe refused or failed to create a session for %s: %s", order.number, error)
+        raise GatewayError(str(error)) from error
+    return CheckoutSession.from_stripe(session)
+
+
+def checkout_session_retrieve(session_id: str) -> CheckoutSession:
+    try:
+        return CheckoutSession.from_stripe(client().v1.checkout.sessions.retrieve(session_id))
+    except stripe.StripeError as error:
+        raise GatewayError(str(error)) from error
+
+
+def checkout_session_expire(session_id: str) -> CheckoutSession:
+    """Expire an open session. If it is no longer open, return it as it is."""
+    try:
+        return CheckoutSession.from_stripe(client().v1.checkout.sessions.expire(session_id))
+    except stripe.InvalidRequestError:
+        return checkout_session_retrieve(session_id)
+    except stripe.StripeError as error:
+        raise GatewayError(str(error)) from error
+
+
+def webhook_event_construct(payload: bytes, signature: str | None):
+    """Verify the Stripe-Signature header; raises ValueError or SignatureVerificationError."""
+    return stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)

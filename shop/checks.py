@@ -1,0 +1,67 @@
+"""Production refuses the embedded defaults.
+
+With DJANGO_DEBUG off, each missing or unsafe setting is a system check error
+with a message that says which environment variable to set. `manage.py migrate`
+(the Procfile's release phase) and `shop.wsgi` (gunicorn) both run these checks,
+so a misconfigured deploy stops before it serves a request.
+"""
+
+from django.conf import settings
+from django.core import checks
+
+TAG = "shop_config"
+
+
+def _error(msg: str, hint: str, id: str) -> checks.Error:
+    return checks.Error(msg, hint=hint, id=f"shop.{id}")
+
+
+@checks.register(TAG, deploy=False)
+def production_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    from shop import settings as configured  # the values as read from the environment
+
+    if configured.DEBUG:
+        return []
+    errors = []
+    if not configured.env.str("DJANGO_SECRET_KEY", default=""):
+        errors.append(_error(
+            "DJANGO_SECRET_KEY is not set.",
+            "Set DJANGO_SECRET_KEY to a long random string, e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`.",
+            "E001",
+        ))
+    if not settings.ALLOWED_HOSTS:
+        errors.append(_error(
+            "DJANGO_ALLOWED_HOSTS is not set.",
+            "Set DJANGO_ALLOWED_HOSTS to the shop's host names, comma-separated.",
+            "E002",
+        ))
+    for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
+        if not getattr(settings, name):
+            errors.append(_error(
+                f"{name} is not set; payments cannot be taken.",
+                f"Set {name} from the Stripe dashboard (Developers → API keys / Webhooks). "
+                "Demo payments exist only with DJANGO_DEBUG on.",
+                "E003",
+            ))
+    if not settings.REDIS_URL or configured.HUEY_IMMEDIATE:
+        errors.append(_error(
+            "REDIS_URL is not set; the task queue and the shared cache need Redis.",
+            "Set REDIS_URL (Heroku's Redis add-on sets it) and run the `worker` process.",
+            "E004",
+        ))
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        errors.append(_error(
+            "DATABASE_URL points at SQLite.",
+            "Set DATABASE_URL to PostgreSQL (Heroku's Postgres add-on sets it).",
+            "E005",
+        ))
+    backend = settings.MAILERS["default"]["BACKEND"]
+    if backend.endswith(("console.EmailBackend", "filebased.EmailBackend", "locmem.EmailBackend")):
+        if not configured.env.bool("SHOP_ALLOW_LOCAL_EMAIL", default=False):
+            errors.append(_error(
+                "EMAIL_URL sends no real email; customers would get no receipts.",
+                "Set EMAIL_URL to your SMTP server, e.g. smtp+tls://user:password@smtp.example.com:587.",
+                "E006",
+            ))
+    return errors

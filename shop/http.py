@@ -1,0 +1,49 @@
+"""Small request helpers shared by the apps."""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+logger = logging.getLogger(__name__)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address. X-Forwarded-For is trusted only behind a known proxy
+    (SHOP_TRUST_X_FORWARDED_FOR); Heroku's router appends the real address last."""
+    if settings.SHOP_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def rate_limited(key: str, *, limit: int, window: int = 60) -> bool:
+    """Count one hit on `key`; True when it is over `limit` hits in `window` seconds.
+
+    Counted in the shared cache (Redis in production) so every gunicorn worker
+    sees the same count. If the cache is down, this fails safe: refused.
+    """
+    full_key = f"ratelimit:{key}"
+    try:
+        if cache.add(full_key, 1, timeout=window):
+            return False
+        return cache.incr(full_key) > limit
+    except ValueError:  # the key expired between add and incr
+        cache.set(full_key, 1, timeout=window)
+        return False
+    except Exception:
+        logger.exception("Rate-limit cache unavailable; refusing %s", key)
+        return True
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The `next` field or parameter, if it stays on this site; otherwise `default`."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default

@@ -1,0 +1,258 @@
+"""The shop's one settings module.
+
+Every difference between environments is an environment variable, read with
+django-environ and listed with a comment in `.env.example`. When a variable is
+absent the embedded default is used (SQLite, huey in-process, console email,
+demo payments); with DJANGO_DEBUG off the system checks in `shop/checks.py`
+refuse to start on those defaults.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# A local `.env` file is read when present; real environment variables win.
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+# An empty key is refused by `shop.checks` when DEBUG is off. In debug a fixed,
+# obviously insecure key keeps sessions alive across restarts of `make run`.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = "django-insecure-local-development-only-key-do-not-use-in-production"
+if not SECRET_KEY:
+    # Placeholder so that Django can load far enough to run the checks that refuse it.
+    SECRET_KEY = "unset"
+
+ALLOWED_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS",
+    default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [],
+)
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "huey.contrib.djhuey",
+    "tailwind",
+    "shop",
+    "storefront",
+    "checkout",
+    "accounts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "shop.urls"
+WSGI_APPLICATION = "shop.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "shop.context_processors.shop",
+            ],
+            "builtins": ["shop.templatetags.money"],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Wait for the write lock instead of failing at once under concurrent checkouts.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and task queue ---------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "shop",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# huey: Redis when REDIS_URL is set, otherwise tasks run in-process at once.
+# `immediate` is always set explicitly (djhuey would otherwise follow DEBUG).
+HUEY_IMMEDIATE = env.bool("HUEY_IMMEDIATE", default=not REDIS_URL)
+HUEY = {
+    "name": "shop",
+    "immediate": HUEY_IMMEDIATE,
+    "utc": True,
+    "results": False,
+    "connection": {"url": REDIS_URL} if REDIS_URL else {},
+    "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
+}
+if HUEY_IMMEDIATE:
+    HUEY["immediate_use_memory"] = True
+else:
+    HUEY["huey_class"] = "huey.RedisHuey"
+
+# --- Sessions ---------------------------------------------------------------
+# The guest cart lives in the session; the cached_db engine keeps it fast and
+# durable (Redis in production, the database behind it).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+
+# --- Passwords and auth -----------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("SHOP_TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media files -------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        # Hashed, compressed files in production; plain files in debug and tests.
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        ),
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Email ------------------------------------------------------------------
+# EMAIL_URL in django-environ's form: consolemail://, filemail:///path,
+# smtp+tls://user:password@host:587, ... It becomes Django 6.1's MAILERS.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+_EMAIL_OPTIONS = {
+    "EMAIL_HOST": "host",
+    "EMAIL_PORT": "port",
+    "EMAIL_HOST_USER": "username",
+    "EMAIL_HOST_PASSWORD": "password",
+    "EMAIL_USE_TLS": "use_tls",
+    "EMAIL_USE_SSL": "use_ssl",
+    "EMAIL_TIMEOUT": "timeout",
+    "EMAIL_FILE_PATH": "file_path",
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": {
+            option: _email[key]
+            for key, option in _EMAIL_OPTIONS.items()
+            if _email.get(key) not in (None, "")
+        },
+    }
+}
+if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"].setdefault("timeout", 20)
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="shop@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Security ---------------------------------------------------------------
+# Heroku's router terminates TLS and says so in X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Client IPs for rate limits: only trust X-Forwarded-For behind a known proxy
+# (Heroku's router appends the real client address as the last entry).
+SHOP_TRUST_X_FORWARDED_FOR = env.bool("SHOP_TRUST_X_FORWARDED_FOR", default=False)
+
+# --- Stripe -----------------------------------------------------------------
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# Seconds for one call to Stripe, and how often the SDK retries it; together
+# well inside gunicorn's 30-second timeout.
+STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=8.0)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
+
+# --- The shop ---------------------------------------------------------------
+SHOP_NAME = env.str("SHOP_NAME", default="Northwind Goods")
+SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="usd").lower()
+# Absolute address used in emails (receipt links), e.g. https://shop.example.com
+SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")
+SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=10)
+# Minutes a pending order holds its stock (the Checkout Session's lifetime;
+# Stripe accepts 30 minutes to 24 hours).
+SHOP_HOLD_MINUTES = env.int("SHOP_HOLD_MINUTES", default=30)
+SHOP_TRACKING_RATE_LIMIT = env.int("SHOP_TRACKING_RATE_LIMIT", default=5)
+
+# --- Logging: everything to stdout, as a twelve-factor app should ------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "huey": {"level": "INFO"},
+    },
+}
+
+TAILWIND_APP_NAME = "shop"

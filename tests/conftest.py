@@ -1,0 +1,40 @@
+import pytest
+
+from tests.fake_stripe import FakeStripe
+
+
+@pytest.fixture(scope="session")
+def _stripe_server():
+    server = FakeStripe()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def stripe_fake(_stripe_server, settings):
+    """The fake Stripe server, reset, with the shop's settings pointing at it."""
+    _stripe_server.reset()
+    settings.STRIPE_SECRET_KEY = _stripe_server.api_key
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_fake"
+    settings.STRIPE_WEBHOOK_SECRET = _stripe_server.webhook_secret
+    settings.STRIPE_API_BASE = _stripe_server.base_url
+    settings.STRIPE_MAX_NETWORK_RETRIES = 0
+    settings.STRIPE_TIMEOUT = 5
+    _stripe_server.webhook_url = None
+    yield _stripe_server
+    _stripe_server.reset()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
