@@ -143,9 +143,11 @@ def _stock_take(lines: list[tuple[int, int, str]]) -> None:
     transaction then undoes the lines already taken.
     """
     for variant_id, quantity, name in sorted(lines):
-        taken = Variant.objects.filter(
-            pk=variant_id, stock__gte=quantity, active=True, product__active=True
-        ).update(stock=F("stock") - quantity)
+        # Single-table WHERE on purpose: PostgreSQL re-checks it after waiting for
+        # the row lock. (A join would become a subquery that is not re-checked.)
+        taken = Variant.objects.filter(pk=variant_id, stock__gte=quantity, active=True).update(
+            stock=F("stock") - quantity
+        )
         if not taken:
             left = Variant.objects.filter(pk=variant_id).values_list("stock", flat=True).first() or 0
             if left == 0:

@@ -95,6 +95,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file, not shared-cache memory, so concurrent threads wait for
+    # the write lock as they would in production instead of failing at once.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and task queue ---------------------------------------------------
@@ -170,7 +173,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # --- Email ------------------------------------------------------------------
 # EMAIL_URL in django-environ's form: consolemail://, filemail:///path,
 # smtp+tls://user:password@host:587, ... It becomes Django 6.1's MAILERS.
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
+_email = environ.Env.email_url_config(EMAIL_URL)
+if EMAIL_URL.startswith("filemail://"):
+    # filemail:///abs/path is absolute, filemail://var/mail relative to the project
+    # (django-environ alone would drop the leading slash).
+    _mail_dir = EMAIL_URL.removeprefix("filemail://").split("?")[0] or "var/mail"
+    _email["EMAIL_FILE_PATH"] = str(BASE_DIR / _mail_dir)  # an absolute path stays absolute
 _EMAIL_OPTIONS = {
     "EMAIL_HOST": "host",
     "EMAIL_PORT": "port",
