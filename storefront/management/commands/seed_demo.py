@@ -184,11 +184,12 @@ METAL: RGB = (206, 190, 150)
 
 
 class Canvas:
-    def __init__(self, img: Image.Image, scale: float = 1.0, dx: float = 0.0, dy: float = 0.0):
+    def __init__(self, img: Image.Image, scale: float = 1.0, dx: float = 0.0, dy: float = 0.0, view: int = 1):
         self.img = img
         self.draw = ImageDraw.Draw(img, "RGBA")
         self.size = img.size[0]
         self.scale, self.dx, self.dy = scale, dx, dy
+        self.view = view
 
     def p(self, x: float, y: float) -> tuple[float, float]:
         s = self.size
@@ -413,19 +414,23 @@ def draw_beanie(c: Canvas, o: RGB, pal: Palette):
         c.line([(x, 0.56), (x, 0.66)], shade(o, 0.76), 0.005)
 
 
-def _sock(dx: float, dy: float):
-    pts = [(0.34, 0.2), (0.5, 0.2), (0.5, 0.55), (0.6, 0.62), (0.68, 0.66), (0.68, 0.74),
-           (0.62, 0.78), (0.42, 0.78), (0.34, 0.7)]
-    return [(x + dx, y + dy) for x, y in smooth(pts, 2)]
+SOCK = smooth([(0.34, 0.2), (0.5, 0.2), (0.5, 0.23), (0.5, 0.52), (0.53, 0.57), (0.64, 0.63), (0.69, 0.67),
+               (0.69, 0.73), (0.65, 0.78), (0.45, 0.78), (0.37, 0.76), (0.34, 0.7), (0.34, 0.23)], 2)
 
 
 def draw_socks(c: Canvas, o: RGB, pal: Palette):
-    for dx, dy, col in ((0.08, -0.03, shade(o, 0.86)), (-0.06, 0.0, o)):
-        c.poly(_sock(dx, dy), col)
-        c.rect(0.345 + dx, 0.21 + dy, 0.495 + dx, 0.25 + dy, pal.accent)
-        c.rect(0.345 + dx, 0.27 + dy, 0.495 + dx, 0.285 + dy, pal.accent)
-        c.chord(0.33 + dx, 0.64 + dy, 0.47 + dx, 0.8 + dy, 90, 270, pal.accent)
-        c.chord(0.6 + dx, 0.64 + dy, 0.7 + dx, 0.78 + dy, 270, 90, pal.accent)
+    # Heel, toe and cuff are cut from the outline itself, so they always stay inside it.
+    parts = (
+        (lambda x, y: True, None),
+        (lambda x, y: y <= 0.25, pal.accent),
+        (lambda x, y: x >= 0.62, pal.accent),
+        (lambda x, y: x <= 0.42 and y >= 0.69, pal.accent),
+    )
+    for dx, dy, body in ((0.08, -0.03, shade(o, 0.86)), (-0.06, 0.0, o)):
+        for keep, colour in parts:
+            c.poly([(x + dx, y + dy) for x, y in SOCK if keep(x, y)], colour or body)
+        c.rect(0.34 + dx, 0.23 + dy, 0.5 + dx, 0.255 + dy, pal.accent)  # the sides are straight here
+        c.rect(0.34 + dx, 0.275 + dy, 0.5 + dx, 0.29 + dy, pal.accent)
 
 
 def draw_tote(c: Canvas, o: RGB, pal: Palette):
@@ -476,7 +481,8 @@ def draw_cards(c: Canvas, o: RGB, pal: Palette):
 
 def draw_tent(c: Canvas, o: RGB, pal: Palette):
     hill = mix(pal.bg_bottom, pal.obj, 0.18)
-    c.circle(0.7, 0.27, 0.06, pal.accent)
+    if c.view == 1:  # view 2 has its own sun
+        c.circle(0.7, 0.27, 0.06, pal.accent)
     c.poly([(0.08, 0.78), (0.3, 0.44), (0.5, 0.78)], hill)
     c.poly([(0.4, 0.78), (0.7, 0.38), (0.95, 0.78)], mix(pal.bg_bottom, pal.obj, 0.1))
     c.line([(0.5, 0.36), (0.5, 0.31)], shade(o, 0.6), 0.01)
@@ -581,9 +587,9 @@ FLAT_SHAPES = {"notebook", "pen", "cards", "cushion"}  # look natural slightly r
 
 
 def _gradient(size: int, top: RGB, bottom: RGB, radial: bool) -> Image.Image:
-    mask = Image.radial_gradient("L") if radial else Image.linear_gradient("L")
-    mask = mask.resize((size, size), Image.Resampling.BILINEAR)
-    return Image.composite(Image.new("RGB", (size, size), bottom), Image.new("RGB", (size, size), top), mask)
+    mask = Image.radial_gradient("L") if radial else Image.linear_gradient("L")  # 256x256
+    small = Image.composite(Image.new("RGB", mask.size, bottom), Image.new("RGB", mask.size, top), mask)
+    return small.resize((size, size), Image.Resampling.NEAREST)  # steps of one level: invisible
 
 
 @functools.lru_cache(maxsize=512)
@@ -617,12 +623,12 @@ def render_picture(shape: str, palette: str, view: int, dx: float = 0.0, scale: 
     shadow.ellipse(0.28, 0.765, 0.72, 0.8, fill=(30, 25, 20, 34))
 
     layer = Image.new("RGBA", (size, size), (0, 0, 0, 0))
-    SHAPES[shape](Canvas(layer, scale=scale, dx=dx, dy=dy), pal.obj, pal)
+    SHAPES[shape](Canvas(layer, scale=scale, dx=dx, dy=dy, view=view), pal.obj, pal)
     if angle:
         layer = layer.rotate(angle, resample=Image.Resampling.BICUBIC, center=(size / 2, size / 2))
     bg.paste(layer, (0, 0), layer)
 
-    out = bg.resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.LANCZOS)
+    out = bg.reduce(SUPERSAMPLE)  # box-filter downsample: the antialiasing
     buf = io.BytesIO()
     out.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     return buf.getvalue()
@@ -696,7 +702,7 @@ KINDS: list[Kind] = [
         {"material": ["Stoneware", "Speckled Stoneware", "Hand-thrown", "Enamel", "Porcelain"],
          "noun": ["Mug", "Latte Mug", "Tall Mug"]},
         ["Sea Salt", "Charcoal", "Oat", "Forest", "Terracotta", "Midnight"], (12, 26),
-        [("single", 6), ("colour", 3), ("pack", 2)],
+        [("single", 6), ("colour", 2), ("pack", 1)],
         ["A generous {material} {noun} {colour_phrase}, glazed by hand so no two are quite alike.",
          "Our everyday {noun}: {material}, comfortably heavy and finished {colour_phrase}.",
          "The {material} {noun} we reach for first thing in the morning, {colour_phrase}."],
@@ -713,7 +719,7 @@ KINDS: list[Kind] = [
         {"material": ["Stoneware", "Speckled", "Hand-thrown", "Porcelain", "Reactive-Glaze"],
          "noun": ["Serving Bowl", "Noodle Bowl", "Breakfast Bowl", "Salad Bowl"]},
         ["Sea Salt", "Oat", "Sage", "Terracotta", "Charcoal", "Midnight"], (16, 44),
-        [("single", 5), ("size", 2), ("pack", 2)],
+        [("single", 6), ("size", 1), ("pack", 1)],
         ["A wide, shallow {material} {noun.lower} {colour_phrase}.",
          "This {material} {noun.lower} comes {colour_phrase}, with a softly rolled rim.",
          "Deep enough for soup, wide enough for salad: a {material} {noun.lower} {colour_phrase}."],
@@ -786,7 +792,7 @@ KINDS: list[Kind] = [
         {"material": ["Linen", "Bouclé", "Waffle", "Corduroy", "Striped Cotton"],
          "noun": ["Cushion Cover", "Cushion"]},
         ["Oat", "Sage", "Rust", "Mustard", "Slate", "Blush", "Forest"], (18, 48),
-        [("single", 4), ("size_colour", 3), ("size", 2)],
+        [("single", 5), ("size_colour", 2), ("size", 1)],
         ["A {material} {noun.lower} {colour_phrase}, with a hidden zip along the bottom edge.",
          "Soft, textured and {colour_phrase}: our {material} {noun.lower}."],
         ["The feather insert is sold separately, or use one you already have.",
@@ -974,7 +980,7 @@ KINDS: list[Kind] = [
         "bottle", "outdoors", "BTL", "bottle", "{material} {noun} – {colour}",
         {"material": ["Insulated", "Steel", "Trail", "Wide-Mouth"], "noun": ["Water Bottle", "Flask", "Bottle"]},
         ["Forest", "Midnight", "Rust", "Sand", "Charcoal", "Sea Salt"], (18, 42),
-        [("single", 4), ("volume", 3)],
+        [("single", 5), ("volume", 2)],
         ["A {material} {noun.lower} {colour_phrase}, with a leak-proof cap and a carry loop.",
          "Our {material} {noun.lower}, {colour_phrase}, keeps drinks cold for a day and hot for twelve hours."],
         ["Double-walled stainless steel, so it never sweats in the bag.",
@@ -1005,7 +1011,7 @@ KINDS: list[Kind] = [
                      "Masala Chai", "Peppermint Leaf", "Milk Oolong", "Lemon Verbena"],
          "noun": ["Loose Leaf Tea", "Tea Caddy"]},
         ["Forest", "Midnight", "Terracotta", "Mustard", "Plum", "Sage", "Blush", "Ink", "Rust", "Moss"], (7, 18),
-        [("weight", 5), ("single", 3)],
+        [("weight", 3), ("single", 4)],
         ["{variety}, packed into a {colour_desc} tin that keeps the leaves fresh.",
          "Our {variety} comes loose in a resealable {colour_desc} caddy."],
         ["Brew one heaped teaspoon per cup for three to four minutes.",
@@ -1034,7 +1040,7 @@ KINDS: list[Kind] = [
                      "Costa Rica Tarrazu", "Decaf Mexico"],
          "noun": ["Filter Roast", "Espresso Roast"]},
         ["Kraft", "Black", "Rust", "Forest", "Midnight", "Mustard", "Terracotta", "Plum", "Slate"], (9, 19),
-        [("grind", 6), ("single", 2)],
+        [("grind", 3), ("single", 3)],
         ["{variety}, roasted for {noun.lower_plain} and packed in a {colour_desc} bag with a one-way valve.",
          "Our {variety} {noun.lower}: roasted in small batches and bagged in {colour_desc}."],
         ["Expect notes of dark chocolate, stone fruit and a long, sweet finish.",
@@ -1278,7 +1284,7 @@ def _alt(kind: Kind, combo: dict, colour: str, view: int) -> str:
     what = " ".join(kind.alt.format(**words).split())
     what = what[0].upper() + what[1:]
     if view == 1:
-        return f"{what} on a soft {pal.bg_desc} background"
+        return f"{what} on a {pal.bg_desc} background"
     return f"{what} on a tabletop, with a {pal.accent_desc} circle on the {pal.bg_desc} wall behind"
 
 
