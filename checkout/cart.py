@@ -8,14 +8,19 @@ turns the ids into priced lines in a fixed number of queries.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import uuid
+
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest
 
+from checkout.models import Cart, CartLine
 from storefront.models import ProductImage, Variant
 
 SESSION_KEY = "cart"
+SESSION_TOKEN_KEY = "cart_token"
 
 
 class SessionCart:
@@ -43,6 +48,12 @@ class SessionCart:
         data = {str(k): v for k, v in self.quantities().items()}
         data[str(variant_id)] = quantity
         self.session[SESSION_KEY] = data
+        self.session.setdefault(SESSION_TOKEN_KEY, uuid.uuid4().hex)
+
+    @property
+    def token(self) -> str:
+        """Identifies this guest cart, so merging it twice (two tabs signing in) adds it once."""
+        return self.session.get(SESSION_TOKEN_KEY, "")
 
     def remove(self, variant_id: int) -> None:
         data = {str(k): v for k, v in self.quantities().items() if k != variant_id}
@@ -50,6 +61,7 @@ class SessionCart:
 
     def clear(self) -> None:
         self.session[SESSION_KEY] = {}
+        self.session.pop(SESSION_TOKEN_KEY, None)
 
     def count(self) -> int:
         return sum(self.quantities().values())
@@ -58,15 +70,67 @@ class SessionCart:
         return bool(self.quantities())
 
 
-def cart_for_request(request: HttpRequest) -> SessionCart:
+class DatabaseCart:
+    """A signed-in shopper's cart, stored in the database: it survives sign-out and
+    follows the account to other devices. Same interface as SessionCart."""
+
+    def __init__(self, user):
+        self.user = user
+        self._quantities: dict[int, int] | None = None
+
+    def quantities(self) -> dict[int, int]:
+        if self._quantities is None:
+            self._quantities = dict(
+                CartLine.objects.filter(cart__user=self.user).values_list("variant_id", "quantity")
+            )
+        return dict(self._quantities)
+
+    def quantity_of(self, variant_id: int) -> int:
+        return self.quantities().get(variant_id, 0)
+
+    def set(self, variant_id: int, quantity: int) -> None:
+        cart, _ = Cart.objects.get_or_create(user=self.user)
+        if not CartLine.objects.filter(cart=cart, variant_id=variant_id).update(quantity=quantity):
+            try:
+                with transaction.atomic():
+                    CartLine.objects.create(cart=cart, variant_id=variant_id, quantity=quantity)
+            except IntegrityError:  # another request created the line meanwhile
+                CartLine.objects.filter(cart=cart, variant_id=variant_id).update(quantity=quantity)
+        self._quantities = None
+
+    def remove(self, variant_id: int) -> None:
+        CartLine.objects.filter(cart__user=self.user, variant_id=variant_id).delete()
+        self._quantities = None
+
+    def clear(self) -> None:
+        CartLine.objects.filter(cart__user=self.user).delete()
+        self._quantities = None
+
+    def count(self) -> int:
+        return sum(self.quantities().values())
+
+    def __bool__(self) -> bool:
+        return bool(self.quantities())
+
+
+AnyCart = SessionCart | DatabaseCart
+
+
+def cart_for_request(request: HttpRequest) -> AnyCart:
+    """The shopper's cart: in the database when signed in, in the session otherwise."""
     cart = getattr(request, "_cart", None)
-    if cart is None:
-        cart = request._cart = SessionCart(request.session)
+    user = getattr(request, "user", None)
+    if cart is None or (isinstance(cart, SessionCart) == bool(user and user.is_authenticated)):
+        if user is not None and user.is_authenticated:
+            cart = DatabaseCart(user)
+        else:
+            cart = SessionCart(request.session)
+        request._cart = cart
     return cart
 
 
 @dataclass
-class CartLine:
+class PricedLine:
     variant: Variant
     quantity: int
     unit_price: Decimal
@@ -86,7 +150,7 @@ class CartLine:
 
 @dataclass
 class CartSummary:
-    lines: list[CartLine] = field(default_factory=list)
+    lines: list[PricedLine] = field(default_factory=list)
     subtotal: Decimal = Decimal("0.00")
     count: int = 0
     currency: str = ""
@@ -109,7 +173,7 @@ def line_limit(variant: Variant) -> int:
     return min(variant.stock, settings.SHOP_MAX_LINE_QUANTITY)
 
 
-def cart_summary(cart: SessionCart) -> CartSummary:
+def cart_summary(cart: AnyCart) -> CartSummary:
     """Price the cart from the database (3 queries, whatever the number of lines)."""
     quantities = cart.quantities()
     summary = CartSummary(currency=settings.SHOP_CURRENCY)
@@ -132,7 +196,7 @@ def cart_summary(cart: SessionCart) -> CartSummary:
             problem = f"Only {variant.stock} left. Lower the quantity to check out."
         line_total = variant.price * quantity
         summary.lines.append(
-            CartLine(
+            PricedLine(
                 variant=variant,
                 quantity=quantity,
                 unit_price=variant.price,

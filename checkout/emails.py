@@ -1,6 +1,6 @@
 """Customer emails, each in an HTML and a plain-text version."""
 
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -21,6 +21,9 @@ def receipt_message(order: Order) -> EmailMultiAlternatives:
         "shop_name": settings.SHOP_NAME,
         "order_url": absolute(order.get_absolute_url()),
         "track_url": absolute(reverse("checkout:track")),
+        "signup_url": None if order.user_id else absolute(
+            f"{reverse('account_signup')}?{urlencode({'email': order.email})}"
+        ),
     }
     subject = f"{settings.SHOP_NAME}: receipt for order {order.display_number}"
     message = EmailMultiAlternatives(

@@ -8,6 +8,8 @@ INPUT_CLASSES = (
     "focus:outline-none focus:ring-2 focus:ring-emerald-700 aria-invalid:border-red-600"
 )
 
+CHECKBOX_CLASSES = "h-4 w-4 rounded border-stone-400 accent-emerald-800 focus:ring-2 focus:ring-emerald-700"
+
 
 class StyledForm(forms.Form):
     """Gives every visible widget the shop's input style."""
@@ -15,7 +17,9 @@ class StyledForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if not field.widget.is_hidden:
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", CHECKBOX_CLASSES)
+            elif not field.widget.is_hidden:
                 field.widget.attrs.setdefault("class", INPUT_CLASSES)
 
 
@@ -41,6 +45,7 @@ class CheckoutForm(StyledForm):
         label="Phone (optional)", max_length=40, required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
+    save_address = forms.BooleanField(label="Save this address to my account", required=False)
     checkout_token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
 
     def details(self) -> CheckoutDetails:

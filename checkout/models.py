@@ -167,6 +167,34 @@ class Payment(models.Model):
         return f"{self.get_provider_display()} {self.session_id}"
 
 
+class Cart(models.Model):
+    """A signed-in shopper's cart: one per user, so it follows them across devices."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart")
+    # The last guest cart folded in at sign-in, so a second tab signing in adds it only once.
+    last_merged_token = models.CharField(max_length=64, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Cart of {self.user}"
+
+
+class CartLine(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey("storefront.Variant", on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField()
+    added = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "variant"], name="one_line_per_variant"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="cartline_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.variant_id}"
+
+
 class WebhookEvent(models.Model):
     """The ledger of Stripe events: one row per event id, so a repeat changes nothing."""
 

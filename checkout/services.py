@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkout import stripe_gateway
-from checkout.cart import SessionCart
-from checkout.models import Order, OrderEvent, OrderLine, Payment, WebhookEvent
+from checkout.cart import AnyCart, DatabaseCart, SessionCart, line_limit
+from checkout.models import Cart, CartLine, Order, OrderEvent, OrderLine, Payment, WebhookEvent
 from checkout.stripe_gateway import CheckoutSession, GatewayError
 from storefront.models import Variant
 
@@ -71,7 +71,7 @@ def _check_quantity(variant: Variant, quantity: int) -> None:
         )
 
 
-def cart_add(*, cart: SessionCart, variant_id: int, quantity: int) -> str:
+def cart_add(*, cart: AnyCart, variant_id: int, quantity: int) -> str:
     variant = _variant_for_cart(variant_id)
     new_quantity = cart.quantity_of(variant.pk) + quantity
     _check_quantity(variant, new_quantity)
@@ -79,7 +79,7 @@ def cart_add(*, cart: SessionCart, variant_id: int, quantity: int) -> str:
     return f"Added {quantity} × {variant.display_name} to your cart."
 
 
-def cart_update(*, cart: SessionCart, variant_id: int, quantity: int) -> str:
+def cart_update(*, cart: AnyCart, variant_id: int, quantity: int) -> str:
     if not cart.quantity_of(variant_id):
         raise CheckoutError("That item is not in your cart any more.")
     variant = _variant_for_cart(variant_id)
@@ -88,7 +88,78 @@ def cart_update(*, cart: SessionCart, variant_id: int, quantity: int) -> str:
     return f"{variant.display_name}: quantity {quantity}."
 
 
-def cart_remove(*, cart: SessionCart, variant_id: int) -> str:
+def cart_discard_ordered(*, cart: AnyCart, order: Order) -> None:
+    """Once an order is paid, what it bought leaves the cart (anything added since stays)."""
+    for variant_id in order.lines.exclude(variant=None).values_list("variant_id", flat=True):
+        if cart.quantity_of(variant_id):
+            cart.remove(variant_id)
+
+
+def cart_merge(*, guest_cart: SessionCart, user) -> list[str]:
+    """Fold a guest's session cart into the account's cart at sign-in.
+
+    The same variant's quantities are added, then capped at the stock left and
+    the per-line cap; lines whose variant is gone, inactive or sold out are
+    dropped; prices are always read fresh. Returns one sentence per adjustment.
+    The account's cart row is locked, and the guest cart's token recorded, so
+    two tabs signing in at once merge it once and never duplicate a line.
+    """
+    guest = guest_cart.quantities()
+    token = guest_cart.token
+    if not guest:
+        return []
+    notes: list[str] = []
+    added_units = 0
+    with transaction.atomic():
+        cart, _ = Cart.objects.get_or_create(user=user)
+        cart = Cart.objects.select_for_update().get(pk=cart.pk)
+        if token and cart.last_merged_token == token:
+            guest_cart.clear()
+            return []
+        existing = dict(CartLine.objects.filter(cart=cart).values_list("variant_id", "quantity"))
+        variants = Variant.objects.select_related("product").in_bulk(list(guest))
+        for variant_id, quantity in sorted(guest.items()):
+            variant = variants.get(variant_id)
+            if variant is None or not variant.active or not variant.product.active:
+                name = variant.display_name if variant else "An item"
+                notes.append(f"{name} removed: no longer available.")
+                continue
+            if variant.stock == 0:
+                notes.append(f"{variant.display_name} removed: sold out.")
+                continue
+            had = existing.get(variant_id, 0)
+            wanted = had + quantity
+            limit = line_limit(variant)
+            final = min(wanted, limit)
+            if final < wanted:
+                reason = "the stock left" if limit == variant.stock else "the most per order"
+                notes.append(f"{variant.display_name} limited to {final}, {reason}.")
+            if final > had:
+                added_units += final - had
+                if had:
+                    CartLine.objects.filter(cart=cart, variant_id=variant_id).update(quantity=final)
+                else:
+                    CartLine.objects.create(cart=cart, variant_id=variant_id, quantity=final)
+        cart.last_merged_token = token
+        cart.save(update_fields=["last_merged_token", "updated"])
+    guest_cart.clear()
+    if added_units:
+        noun = "item" if added_units == 1 else "items"
+        verb = "was" if added_units == 1 else "were"
+        notes.insert(0, f"{added_units} {noun} from your guest cart {verb} added.")
+    logger.info("Cart merge for user %s: %s", user.pk, " ".join(notes) or "nothing to add")
+    return notes
+
+
+def orders_claim(*, user, email: str) -> int:
+    """Link every guest order placed with a verified `email` to `user`. Returns how many."""
+    claimed = Order.objects.filter(user__isnull=True, email__iexact=email.strip()).update(user=user)
+    if claimed:
+        logger.info("User %s claimed %d guest order(s) placed with a verified email", user.pk, claimed)
+    return claimed
+
+
+def cart_remove(*, cart: AnyCart, variant_id: int) -> str:
     if not cart.quantity_of(variant_id):
         return "That item was already removed."
     variant = Variant.objects.select_related("product").filter(pk=variant_id).first()
@@ -182,7 +253,7 @@ class CheckoutDetails:
     phone: str = ""
 
 
-def order_place(*, cart: SessionCart, details: CheckoutDetails, checkout_token: str, user=None) -> Order:
+def order_place(*, cart: AnyCart, details: CheckoutDetails, checkout_token: str, user=None) -> Order:
     """Re-price the cart, hold its stock and create a pending order, all or nothing.
 
     The same `checkout_token` (one per checkout form shown) always yields the
@@ -202,7 +273,7 @@ def order_place(*, cart: SessionCart, details: CheckoutDetails, checkout_token: 
 
 
 @transaction.atomic
-def _order_place(*, cart: SessionCart, details: CheckoutDetails, checkout_token: str, user) -> Order:
+def _order_place(*, cart: AnyCart, details: CheckoutDetails, checkout_token: str, user) -> Order:
     quantities = cart.quantities()
     if not quantities:
         raise CheckoutError("Your cart is empty.")
@@ -399,7 +470,10 @@ def order_payment_succeeded(*, session: CheckoutSession, actor_label: str) -> Or
         order_transition(order=order, to=S.PAID, actor_label=actor_label, note=note)
         from checkout.tasks import send_receipt
 
-        transaction.on_commit(lambda: send_receipt(order.pk))
+        if order.user_id:
+            cart_discard_ordered(cart=DatabaseCart(order.user), order=order)
+        # robust: a queue that is down must not turn a recorded payment into a 500.
+        transaction.on_commit(lambda: send_receipt(order.pk), robust=True)
         logger.info("Order %s paid (%s)", order.number, actor_label)
         return order
 

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.selectors import checkout_initial
+from accounts.services import AddressData, address_save_from_checkout
 from checkout import services, stripe_gateway
 from checkout.cart import cart_for_request, cart_summary
 from checkout.forms import CheckoutForm, TrackOrderForm
@@ -45,7 +47,8 @@ def _forget_paid_cart(request: HttpRequest) -> None:
         return
     status = Order.objects.filter(number=number).values_list("status", flat=True).first()
     if status in (Order.Status.PAID, Order.Status.AWAITING_PAYMENT):
-        cart_for_request(request).clear()
+        order = Order.objects.get(number=number)
+        services.cart_discard_ordered(cart=cart_for_request(request), order=order)
         del request.session[PENDING_ORDER_KEY]
     elif status in (Order.Status.CANCELLED, Order.Status.EXPIRED, None):
         del request.session[PENDING_ORDER_KEY]
@@ -127,6 +130,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     user=request.user,
                 )
                 request.session[PENDING_ORDER_KEY] = order.number
+                if request.user.is_authenticated and form.cleaned_data["save_address"]:
+                    _save_address(request.user, form)
                 url = services.payment_start(
                     order=order,
                     success_url=request.build_absolute_uri(reverse("checkout:success"))
@@ -144,8 +149,26 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 )
                 form.is_valid()
     else:
-        form = CheckoutForm(initial={"checkout_token": uuid.uuid4().hex})
-    return render(request, "checkout/checkout.html", {"form": form, "summary": summary, "error": error})
+        initial = {"checkout_token": uuid.uuid4().hex}
+        if request.user.is_authenticated:
+            initial |= checkout_initial(user=request.user)
+        form = CheckoutForm(initial=initial)
+    return render(
+        request,
+        "checkout/checkout.html",
+        {"form": form, "summary": summary, "error": error, "hold_minutes": settings.SHOP_HOLD_MINUTES},
+    )
+
+
+def _save_address(user, form: CheckoutForm) -> None:
+    data = form.cleaned_data
+    address_save_from_checkout(
+        user=user,
+        data=AddressData(
+            full_name=data["full_name"], address_line1=data["address_line1"], address_line2=data["address_line2"],
+            city=data["city"], postal_code=data["postal_code"], country=data["country"], phone=data["phone"],
+        ),
+    )
 
 
 @require_GET

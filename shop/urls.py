@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -7,10 +8,14 @@ from shop import views
 
 admin.site.site_header = f"{settings.SHOP_NAME} back office"
 admin.site.site_title = settings.SHOP_NAME
+# Staff sign in through allauth, so the admin login shares its rate limits.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", views.health, name="health"),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("", include("checkout.urls")),
     path("", include("storefront.urls")),
     # Uploaded product images. Fine for one dyno; put MEDIA on object storage to scale out.

@@ -89,3 +89,14 @@ def test_procfile_has_release_web_and_worker():
     assert re.search(r"^release: python manage.py migrate", procfile, re.M)
     assert re.search(r"^web: gunicorn shop.wsgi", procfile, re.M)
     assert re.search(r"^worker: python manage.py run_huey", procfile, re.M)
+
+
+def test_collectstatic_builds_hashed_compressed_files_for_whitenoise(tmp_path):
+    env = PRODUCTION | {"DJANGO_STATIC_ROOT": str(tmp_path)}
+    result = run(["manage.py", "collectstatic", "--noinput", "-v0"], env)
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "css/shop.css" in manifest and "django_htmx" in manifest
+    hashed = list((tmp_path / "css").glob("shop.*.css"))
+    assert hashed, "no hashed CSS"
+    assert list((tmp_path / "css").glob("shop.*.css.gz")), "no compressed CSS"

@@ -18,7 +18,8 @@ that share a pool with one picture per (kind, colour), so 10,000 products need
 only about a hundred files. Files already on disk under MEDIA_ROOT/products/
 are reused, never redrawn.
 
-With DEBUG on, a superuser admin / admin is created for the admin site.
+With DEBUG on, a superuser admin / admin is created for the admin site (with a
+user model that signs in by email, the login is admin@example.com).
 """
 
 from __future__ import annotations
@@ -424,12 +425,12 @@ def draw_socks(c: Canvas, o: RGB, pal: Palette):
         (lambda x, y: True, None),
         (lambda x, y: y <= 0.25, pal.accent),
         (lambda x, y: x >= 0.62, pal.accent),
-        (lambda x, y: x <= 0.42 and y >= 0.69, pal.accent),
+        (lambda x, y: x <= 0.46 and y >= 0.69, pal.accent),
     )
     for dx, dy, body in ((0.08, -0.03, shade(o, 0.86)), (-0.06, 0.0, o)):
         for keep, colour in parts:
             c.poly([(x + dx, y + dy) for x, y in SOCK if keep(x, y)], colour or body)
-        c.rect(0.34 + dx, 0.23 + dy, 0.5 + dx, 0.255 + dy, pal.accent)  # the sides are straight here
+        c.rect(0.34 + dx, 0.212 + dy, 0.5 + dx, 0.255 + dy, pal.accent)  # the sides are straight here
         c.rect(0.34 + dx, 0.275 + dy, 0.5 + dx, 0.29 + dy, pal.accent)
 
 
@@ -1064,7 +1065,6 @@ KINDS: list[Kind] = [
     ),
 ]
 
-KINDS_BY_KEY = {k.key: k for k in KINDS}
 CATEGORY_TOP = {slug: (parent or slug) for slug, _, parent, _ in CATEGORIES}
 
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four"}
@@ -1168,6 +1168,9 @@ def build_catalog(count: int) -> list[ProductSpec]:
     sold_out = set(rng.sample([i for i in range(CURATED) if i not in featured], SOLD_OUT))
 
     decks: dict[str, list[tuple]] = {}
+    passes: dict[str, int] = {}  # how many times each kind's deck was reshuffled
+    numbers: dict[str, int] = {}  # last "No. n" given to each name
+    _slug = functools.lru_cache(maxsize=None)(slugify)
     order: list[Kind] = []
     used: set[str] = set()
     specs: list[ProductSpec] = []
@@ -1183,6 +1186,8 @@ def build_catalog(count: int) -> list[ProductSpec]:
         if "{colour}" in kind.template:
             keys.append("colour")
         # Deal the next unused name from this kind's shuffled deck of word combinations.
+        # Deal the next name from this kind's shuffled deck of word combinations; on the
+        # first pass through a deck skip names already taken, later passes add "No. n".
         for _attempt in range(4):
             deck = decks.get(kind.key)
             if not deck:
@@ -1190,19 +1195,21 @@ def build_catalog(count: int) -> list[ProductSpec]:
                 deck = list(itertools.product(*lists))
                 rng.shuffle(deck)
                 decks[kind.key] = deck
+                passes[kind.key] = passes.get(kind.key, -1) + 1
             combo = dict(zip(keys, deck.pop()))
             if "colour" not in combo:
                 first = kind.fields[keys[0]]
                 combo["colour"] = kind.colours[first.index(combo[keys[0]]) % len(kind.colours)]
             template = kind.template if with_colour else (kind.plain or kind.template)
             name = template.format(**combo)
-            if slugify(name) not in used:
+            if passes[kind.key] or _slug(name) not in used:
                 break
-        base_name, n = name, 1
-        while slugify(name) in used:
+        base_name, n = name, numbers.get(name, 1)
+        while _slug(name) in used:
             n += 1
             name = f"{base_name} No. {n}"
-        slug = slugify(name)
+        numbers[base_name] = n
+        slug = _slug(name)
         used.add(slug)
 
         colour = combo["colour"]
@@ -1407,14 +1414,18 @@ class Command(BaseCommand):
                     "(use `python manage.py createsuperuser` for a real one).")
         url = f"{getattr(settings, 'SHOP_BASE_URL', 'http://127.0.0.1:8000').rstrip('/')}/admin/"
         User = get_user_model()
-        user = User._default_manager.filter(**{User.USERNAME_FIELD: ADMIN_USERNAME}).first()
+        login_field = User.USERNAME_FIELD
+        # With a username the login is "admin"; a user model that signs in by email gets the email.
+        login = ADMIN_EMAIL if login_field == "email" else ADMIN_USERNAME
+        user = User._default_manager.filter(**{login_field: login}).first()
         if user is None:
-            User._default_manager.create_superuser(
-                **{User.USERNAME_FIELD: ADMIN_USERNAME}, email=ADMIN_EMAIL, password=ADMIN_PASSWORD
-            )
-            return f"Admin: {url} — user {ADMIN_USERNAME}, password {ADMIN_PASSWORD}"
+            fields = {login_field: login}
+            if login_field != "email" and any(f.name == "email" for f in User._meta.get_fields()):
+                fields["email"] = ADMIN_EMAIL
+            User._default_manager.create_superuser(**fields, password=ADMIN_PASSWORD)
+            return f"Admin: {url} — user {login}, password {ADMIN_PASSWORD}"
         if not (user.is_staff and user.is_superuser and user.is_active):
             user.is_staff = user.is_superuser = user.is_active = True
             user.save(update_fields=["is_staff", "is_superuser", "is_active"])
-        return (f"Admin: {url} — user {ADMIN_USERNAME}, password {ADMIN_PASSWORD} "
+        return (f"Admin: {url} — user {login}, password {ADMIN_PASSWORD} "
                 "(the account already existed; its password was left unchanged)")
