@@ -40,6 +40,9 @@ class FakeSession(dict):
 
     modified = False
 
+    def cycle_key(self) -> None:
+        pass
+
 
 def cart(**quantities_by_variant) -> SessionCart:
     return SessionCart(FakeSession())
@@ -67,3 +70,15 @@ def checkout_post(token: str = "a" * 32, **kwargs) -> dict:
         "checkout_token": token,
     }
     return data | kwargs
+
+
+def user(email: str = "", password: str = "correct horse battery", verified: bool = True, **kwargs):
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+
+    n = next(_seq)
+    email = email or f"shopper{n}@example.com"
+    account = User.objects.create_user(email=email, password=password, **kwargs)
+    EmailAddress.objects.create(user=account, email=email, verified=verified, primary=True)
+    return account

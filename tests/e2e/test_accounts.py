@@ -1,0 +1,114 @@
+"""Accounts in Chromium: sign-up with email confirmation, the cart merge, prefilled checkout, claimed orders."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from checkout.cart import DatabaseCart
+from checkout.models import Order
+from storefront.models import Category, Product, Variant
+from tests import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "a-long-and-happy-passphrase"
+
+
+@pytest.fixture
+def catalog():
+    home = Category.objects.create(name="Home", slug="home")
+    items = {}
+    for slug, name, price, stock in [("candle", "Beeswax Candle", "14.00", 10), ("throw", "Wool Throw", "89.00", 2)]:
+        product = Product.objects.create(name=name, slug=slug, category=home)
+        items[slug] = Variant.objects.create(product=product, sku=slug.upper(), price=Decimal(price), stock=stock)
+    return items
+
+
+def _add(page, shop, variant, quantity=1):
+    page.goto(shop.url + variant.product.get_absolute_url())
+    page.get_by_label("Quantity").fill(str(quantity))
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator("#add-feedback")).to_contain_text("Added")
+
+
+def _confirmation_link(mailoutbox, email):
+    message = [m for m in mailoutbox if m.to == [email]][-1]
+    return re.search(r"(http://\S+/accounts/confirm-email/\S+/)", message.body).group(1)
+
+
+def test_guest_signs_up_confirms_and_finds_the_cart_merged(shop, page, catalog, mailoutbox):
+    _add(page, shop, catalog["candle"], 2)
+    _add(page, shop, catalog["throw"], 1)
+    expect(page.locator("#cart-badge")).to_contain_text("3")
+    page.get_by_role("link", name="Sign in").click()
+    page.get_by_role("link", name="sign up").click()
+    page.get_by_label("Email").fill("new@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+
+    page.goto(_confirmation_link(mailoutbox, "new@example.com"))
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_text("3 items from your guest cart were added.")).to_be_visible()
+    expect(page.locator("#cart-badge")).to_contain_text("3")
+    page.goto(shop.url + "/cart/")
+    expect(page.locator("#cart-total")).to_have_text("$117.00")
+
+
+def test_returning_customer_sees_the_merge_and_a_prefilled_checkout(shop, page, catalog, stripe_fake):
+    from accounts.models import Address
+
+    account = factories.user(email="back@example.com", password=PASSWORD, full_name="Rosa Parks")
+    Address.objects.create(user=account, full_name="Rosa Parks", address_line1="12 Cleveland Ave",
+                           city="Montgomery", postal_code="36104", country="US", is_default=True)
+    DatabaseCart(account).set(catalog["throw"].pk, 1)
+    _add(page, shop, catalog["throw"], 2)  # more than the 2 in stock together
+    _add(page, shop, catalog["candle"], 1)
+    page.goto(shop.url + "/accounts/login/")
+    page.get_by_label("Email").fill("back@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_text("Wool Throw limited to 2, the stock left.")).to_be_visible()
+    expect(page.get_by_text("2 items from your guest cart were added.")).to_be_visible()
+
+    page.goto(shop.url + "/checkout/")
+    expect(page.get_by_label("Email")).to_have_value("back@example.com")
+    expect(page.get_by_label("Full name")).to_have_value("Rosa Parks")
+    expect(page.get_by_label("Address", exact=True)).to_have_value("12 Cleveland Ave")
+    expect(page.get_by_label("Country")).to_have_value("US")
+    page.get_by_role("button", name="Continue to payment").click()
+    expect(page).to_have_url(re.compile(r"/pay/cs_"))
+    assert Order.objects.get().user == account
+
+
+def test_a_guest_order_shows_under_my_orders_after_verification(shop, page, catalog, stripe_fake, mailoutbox):
+    # The guest checks out and pays first.
+    _add(page, shop, catalog["candle"], 1)
+    page.goto(shop.url + "/checkout/")
+    page.get_by_label("Email").fill("later@example.com")
+    page.get_by_label("Full name").fill("Later Shopper")
+    page.get_by_label("Address", exact=True).fill("1 Main St")
+    page.get_by_label("City").fill("Springfield")
+    page.get_by_label("Postal code").fill("12345")
+    page.get_by_role("button", name="Continue to payment").click()
+    page.get_by_role("button", name="Pay").click()
+    expect(page.get_by_role("heading", name="Thank you for your order!")).to_be_visible()
+    number = page.locator("#order-number").inner_text()
+
+    # The order page invites them to create an account with the email filled in.
+    page.get_by_role("link", name="View your order").click()
+    page.get_by_role("link", name="Create an account").click()
+    expect(page.get_by_label("Email")).to_have_value("later@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    assert Order.objects.get().user is None  # not before verification
+
+    page.goto(_confirmation_link(mailoutbox, "later@example.com"))
+    page.get_by_role("button", name="Confirm").click()
+    page.goto(shop.url + "/accounts/orders/")
+    page.get_by_role("link", name=re.compile(number)).click()
+    expect(page.get_by_role("heading", name=f"Order {number}")).to_be_visible()
+    expect(page.locator("#order-status")).to_contain_text("Paid")
