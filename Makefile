@@ -28,7 +28,7 @@ seed: migrate
 run: seed
 	@echo ""
 	@echo "  Shop:   http://$(HOST):$(PORT)/"
-	@echo "  Admin:  http://$(HOST):$(PORT)/admin/  (user: admin, password: admin)"
+	@echo "  Admin:  http://$(HOST):$(PORT)/admin/  (email: admin@example.com, password: admin)"
 	@echo "  Payments are in demo mode unless STRIPE_SECRET_KEY is set; email goes to this console."
 	@echo ""
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)

@@ -57,7 +57,6 @@ IMAGE_SIZE = 800
 SUPERSAMPLE = 2  # draw at 2x, then downsample: smooth edges without antialiasing support
 JPEG_QUALITY = 82
 
-ADMIN_USERNAME = "admin"
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "admin"
 
@@ -1412,20 +1411,23 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             return ("DEBUG is off: no demo admin user was created "
                     "(use `python manage.py createsuperuser` for a real one).")
+        from allauth.account.models import EmailAddress
+
         url = f"{getattr(settings, 'SHOP_BASE_URL', 'http://127.0.0.1:8000').rstrip('/')}/admin/"
         User = get_user_model()
-        login_field = User.USERNAME_FIELD
-        # With a username the login is "admin"; a user model that signs in by email gets the email.
-        login = ADMIN_EMAIL if login_field == "email" else ADMIN_USERNAME
-        user = User._default_manager.filter(**{login_field: login}).first()
-        if user is None:
-            fields = {login_field: login}
-            if login_field != "email" and any(f.name == "email" for f in User._meta.get_fields()):
-                fields["email"] = ADMIN_EMAIL
-            User._default_manager.create_superuser(**fields, password=ADMIN_PASSWORD)
-            return f"Admin: {url} — user {login}, password {ADMIN_PASSWORD}"
-        if not (user.is_staff and user.is_superuser and user.is_active):
+        login = ADMIN_EMAIL  # users sign in by email (accounts.User has no username)
+        user = User._default_manager.filter(email=login).first()
+        created = user is None
+        if created:
+            user = User._default_manager.create_superuser(email=login, password=ADMIN_PASSWORD)
+        elif not (user.is_staff and user.is_superuser and user.is_active):
             user.is_staff = user.is_superuser = user.is_active = True
             user.save(update_fields=["is_staff", "is_superuser", "is_active"])
+        # Sign-in goes through allauth, which wants a verified address.
+        EmailAddress.objects.update_or_create(
+            user=user, email=login, defaults={"verified": True, "primary": True}
+        )
+        if created:
+            return f"Admin: {url} — user {login}, password {ADMIN_PASSWORD}"
         return (f"Admin: {url} — user {login}, password {ADMIN_PASSWORD} "
                 "(the account already existed; its password was left unchanged)")
