@@ -15,6 +15,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.utils import timezone
 
 from checkout.models import Cart, CartLine
 from storefront.models import ProductImage, Variant
@@ -96,6 +97,7 @@ class DatabaseCart:
                     CartLine.objects.create(cart=cart, variant_id=variant_id, quantity=quantity)
             except IntegrityError:  # another request created the line meanwhile
                 CartLine.objects.filter(cart=cart, variant_id=variant_id).update(quantity=quantity)
+        Cart.objects.filter(pk=cart.pk).update(updated=timezone.now())  # for the abandoned-cart cleanup
         self._quantities = None
 
     def remove(self, variant_id: int) -> None:

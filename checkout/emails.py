@@ -1,36 +1,48 @@
-"""Customer emails, each in an HTML and a plain-text version."""
+"""Customer emails, each rendered as HTML and plain text in the shop's look."""
 
 from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from checkout.models import Order
+from checkout.models import Order, OutboxEmail
+
+K = OutboxEmail.Kind
+
+SUBJECTS = {
+    K.RECEIPT: "Receipt for order {number}",
+    K.PAYMENT_FAILED: "Your payment for order {number} did not go through",
+    K.SHIPPED: "Order {number} is on its way",
+    K.DELIVERED: "Order {number} was delivered",
+    K.CANCELLED: "Order {number} was cancelled",
+    K.REFUNDED: "Refund for order {number}",
+    K.OUT_OF_STOCK: "Order {number}: we are waiting for stock",
+}
 
 
 def absolute(path: str) -> str:
     return urljoin(settings.SHOP_BASE_URL.rstrip("/") + "/", path.lstrip("/"))
 
 
-def receipt_message(order: Order) -> EmailMultiAlternatives:
-    context = {
+def email_context(order: Order) -> dict:
+    return {
         "order": order,
         "lines": list(order.lines.all()),
         "shop_name": settings.SHOP_NAME,
         "order_url": absolute(order.get_absolute_url()),
         "track_url": absolute(reverse("checkout:track")),
+        "shop_url": absolute("/"),
         "signup_url": None if order.user_id else absolute(
             f"{reverse('account_signup')}?{urlencode({'email': order.email})}"
         ),
     }
-    subject = f"{settings.SHOP_NAME}: receipt for order {order.display_number}"
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/receipt.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[order.email],
-    )
-    message.attach_alternative(render_to_string("emails/receipt.html", context), "text/html")
-    return message
+
+
+def render_customer_email(*, order: Order, kind: str) -> tuple[str, str, str]:
+    """(subject, text, html) for one kind of customer email about `order`."""
+    context = email_context(order) | {"kind": kind}
+    subject = f"{settings.SHOP_NAME}: " + SUBJECTS[kind].format(number=order.display_number)
+    text = render_to_string(f"emails/{kind}.txt", context)
+    html = render_to_string(f"emails/{kind}.html", context)
+    return subject, text, html

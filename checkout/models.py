@@ -27,8 +27,18 @@ class Order(models.Model):
         PENDING_PAYMENT = "pending_payment", "Pending payment"
         AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment confirmation"
         PAID = "paid", "Paid"
+        PAID_OUT_OF_STOCK = "paid_out_of_stock", "Paid, waiting for stock"
+        PROCESSING = "processing", "Being prepared"
+        SHIPPED = "shipped", "Shipped"
+        DELIVERED = "delivered", "Delivered"
         CANCELLED = "cancelled", "Cancelled"
         EXPIRED = "expired", "Expired"
+
+    class PaymentState(models.TextChoices):
+        UNPAID = "unpaid", "Unpaid"
+        PAID = "paid", "Paid"
+        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+        REFUNDED = "refunded", "Refunded"
 
     number = models.CharField(max_length=16, unique=True, default=new_order_number, editable=False)
     access_token = models.CharField(max_length=64, default=new_access_token, editable=False)
@@ -39,6 +49,10 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
     )
     status = models.CharField(max_length=32, choices=Status.choices, default=Status.PENDING_PAYMENT)
+    # Money beside fulfilment: an order can be shipped and partially refunded.
+    payment_state = models.CharField(max_length=24, choices=PaymentState.choices, default=PaymentState.UNPAID)
+    amount_paid = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=0)
 
     email = models.EmailField()
     full_name = models.CharField(max_length=200)
@@ -54,7 +68,8 @@ class Order(models.Model):
     total = models.DecimalField(max_digits=12, decimal_places=2)
 
     stock_held = models.BooleanField(
-        default=False, help_text="True while this order's units are taken out of stock and not yet sold."
+        default=False,
+        help_text="True while this order's units are out of the stock count (held while pending, sold once paid).",
     )
     hold_expires_at = models.DateTimeField(null=True, blank=True)
     needs_review = models.BooleanField(default=False, db_index=True)
@@ -64,12 +79,21 @@ class Order(models.Model):
     updated = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     receipt_sent_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    carrier = models.CharField(max_length=80, blank=True)
+    tracking_number = models.CharField(max_length=120, blank=True)
+    tracking_url = models.URLField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]
         indexes = [models.Index(fields=["status", "created"]), models.Index(fields=["email"])]
         constraints = [
             models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(amount_refunded__lte=models.F("amount_paid")), name="order_refunds_within_paid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -86,6 +110,14 @@ class Order(models.Model):
     @property
     def item_count(self) -> int:
         return sum(line.quantity for line in self.lines.all())
+
+    @property
+    def refundable(self):
+        return self.amount_paid - self.amount_refunded
+
+    def status_events(self):
+        """The customer-facing timeline: status changes only, never internal notes."""
+        return [e for e in self.events.all() if e.kind == OrderEvent.Kind.STATUS]
 
 
 class OrderLine(models.Model):
@@ -113,9 +145,17 @@ class OrderLine(models.Model):
 
 
 class OrderEvent(models.Model):
-    """One status change: from, to, when, by whom (or the system), and why."""
+    """The order's history: status changes, refunds, emails and staff notes, with who and when."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", "Status change"
+        REFUND = "refund", "Refund"
+        EMAIL = "email", "Email"
+        NOTE = "note", "Internal note"
+        REVIEW = "review", "Needs review"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.STATUS)
     from_status = models.CharField(max_length=32, blank=True)
     to_status = models.CharField(max_length=32)
     created = models.DateTimeField(auto_now_add=True)
@@ -193,6 +233,81 @@ class CartLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.variant_id}"
+
+
+class Refund(models.Model):
+    """Money given back, through Stripe (by staff here, or in Stripe's dashboard) or in demo mode."""
+
+    class Source(models.TextChoices):
+        STAFF = "staff", "Staff, in the shop's admin"
+        STRIPE = "stripe", "Stripe dashboard"
+        AUTOMATIC = "automatic", "Automatic"
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    provider_refund_id = models.CharField(max_length=255, unique=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    reason = models.CharField(max_length=500, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.STAFF)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"Refund {self.amount} on {self.order}"
+
+
+class OutboxEmail(models.Model):
+    """A customer email, written in the same transaction as the change that causes it.
+
+    A huey task sends it; a periodic sweep re-sends rows left queued (say, Redis
+    was down when they were written). A row is claimed (queued → sending) with a
+    conditional update before sending, so no two workers send the same row.
+    """
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", "Receipt"
+        PAYMENT_FAILED = "payment_failed", "Payment failed"
+        SHIPPED = "shipped", "Shipped"
+        DELIVERED = "delivered", "Delivered"
+        CANCELLED = "cancelled", "Cancelled"
+        REFUNDED = "refunded", "Refunded"
+        OUT_OF_STOCK = "out_of_stock", "Paid, waiting for stock"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = "outbox email"
+        constraints = [
+            # Every paid order has exactly one receipt row (a resend sends that row again).
+            models.UniqueConstraint(
+                fields=["order", "kind"], condition=models.Q(kind="receipt"), name="one_receipt_per_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to} ({self.get_status_display()})"
 
 
 class WebhookEvent(models.Model):

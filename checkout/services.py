@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from checkout import stripe_gateway
 from checkout.cart import AnyCart, DatabaseCart, SessionCart, line_limit
-from checkout.models import Cart, CartLine, Order, OrderEvent, OrderLine, Payment, WebhookEvent
+from checkout.models import Cart, CartLine, Order, OrderEvent, OrderLine, OutboxEmail, Payment, Refund, WebhookEvent
 from checkout.stripe_gateway import CheckoutSession, GatewayError
 from storefront.models import Variant
 
@@ -169,16 +169,26 @@ def cart_remove(*, cart: AnyCart, variant_id: int) -> str:
 
 # --- Status machine ---------------------------------------------------------
 
-# Every legal change of an order's status. A payment that completes after its
-# hold was released (expired or cancelled) is still accepted: a charged shopper
-# always has an order (see `order_payment_succeeded`).
+# Every legal change of an order's status, in one place. Money has its own
+# state beside it (Order.payment_state): refunds never move this machine.
 TRANSITIONS: dict[str, set[str]] = {
     S.PENDING_PAYMENT: {S.AWAITING_PAYMENT, S.PAID, S.CANCELLED, S.EXPIRED},
     S.AWAITING_PAYMENT: {S.PAID, S.CANCELLED},
-    S.PAID: set(),
-    S.CANCELLED: {S.PAID},
-    S.EXPIRED: {S.PAID},
+    S.PAID: {S.PROCESSING, S.CANCELLED},
+    S.PAID_OUT_OF_STOCK: {S.PAID, S.CANCELLED},
+    S.PROCESSING: {S.SHIPPED, S.CANCELLED},
+    S.SHIPPED: {S.DELIVERED},
+    S.DELIVERED: set(),
+    # A payment that completes after its hold was released is still accepted:
+    # a charged shopper always has an order (see order_payment_succeeded).
+    S.CANCELLED: {S.PAID, S.PAID_OUT_OF_STOCK},
+    S.EXPIRED: {S.PAID, S.PAID_OUT_OF_STOCK},
 }
+TIMESTAMPS = {S.PAID: "paid_at", S.SHIPPED: "shipped_at", S.DELIVERED: "delivered_at", S.CANCELLED: "cancelled_at"}
+
+
+def _actor_label(actor, default: str) -> str:
+    return (getattr(actor, "email", "") or str(actor)) if actor is not None else default
 
 
 def order_transition(
@@ -192,13 +202,22 @@ def order_transition(
     if to not in TRANSITIONS.get(current, set()):
         raise CheckoutError(f"Order {order.display_number} cannot go from {S(current).label} to {S(to).label}.")
     order.status = to
-    if to == S.PAID:
-        order.paid_at = timezone.now()
-    order.save(update_fields=["status", "paid_at", "updated"])
-    if actor is not None:
-        actor_label = getattr(actor, "email", "") or str(actor)
+    fields = ["status", "updated"]
+    if to in TIMESTAMPS:
+        setattr(order, TIMESTAMPS[to], timezone.now())
+        fields.append(TIMESTAMPS[to])
+    order.save(update_fields=fields)
     return OrderEvent.objects.create(
-        order=order, from_status=current, to_status=to, actor=actor, actor_label=actor_label, note=note
+        order=order, from_status=current, to_status=to, actor=actor,
+        actor_label=_actor_label(actor, actor_label), note=note,
+    )
+
+
+def order_note_add(*, order: Order, note: str, actor=None, kind: str = OrderEvent.Kind.NOTE) -> OrderEvent:
+    """An entry in the order's history that is not a status change (staff note, refund, email)."""
+    return OrderEvent.objects.create(
+        order=order, kind=kind, from_status=order.status, to_status=order.status, actor=actor,
+        actor_label=_actor_label(actor, "system"), note=note.strip(),
     )
 
 
@@ -227,7 +246,10 @@ def _stock_take(lines: list[tuple[int, int, str]]) -> None:
 
 
 def stock_release(*, order: Order) -> bool:
-    """Put a pending order's held units back, exactly once. True if this call released them."""
+    """Put an order's units back into stock, exactly once. True if this call did.
+
+    `Order.stock_held` is true while the order's units are out of the stock count
+    (held while pending, sold once paid); it turns false here, atomically."""
     with transaction.atomic():
         released = Order.objects.filter(pk=order.pk, stock_held=True).update(stock_held=False)
         if not released:
@@ -421,8 +443,11 @@ def _payment_for_session(session_id: str) -> Payment | None:
 def order_payment_succeeded(*, session: CheckoutSession, actor_label: str) -> Order | None:
     """The one fulfil service: webhook, success page and demo page all call it.
 
-    Idempotent: an order already paid is left alone and no second receipt is sent.
-    An amount or currency that does not match the order never marks it paid.
+    Idempotent: an order already paid is left alone and no second receipt is
+    written. An amount or currency that does not match the order never marks it
+    paid. A payment that arrives after the hold was released takes the stock
+    again if it can; otherwise the order is "paid, waiting for stock" for staff
+    (or refunded automatically when SHOP_AUTO_REFUND_OUT_OF_STOCK is on).
     """
     payment = _payment_for_session(session.id)
     if payment is None:
@@ -431,7 +456,7 @@ def order_payment_succeeded(*, session: CheckoutSession, actor_label: str) -> Or
     with transaction.atomic():
         order = _locked(payment.order_id)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        if order.status == S.PAID:
+        if payment.status == Payment.Status.SUCCEEDED or order.payment_state != Order.PaymentState.UNPAID:
             return order
         payment.amount_received = session.amount_total
         payment.currency_received = session.currency
@@ -446,35 +471,43 @@ def order_payment_succeeded(*, session: CheckoutSession, actor_label: str) -> Or
             order.needs_review = True
             order.review_reason = reason
             order.save(update_fields=["needs_review", "review_reason", "updated"])
-            OrderEvent.objects.create(
-                order=order, from_status=order.status, to_status=order.status, actor_label=actor_label, note=reason
-            )
+            order_note_add(order=order, note=reason, kind=OrderEvent.Kind.REVIEW)
             logger.error("Order %s: %s", order.number, reason)
             return order
         payment.status = Payment.Status.SUCCEEDED
         payment.save()
+        order.payment_state = Order.PaymentState.PAID
+        order.amount_paid = session.amount_total
+        order.save(update_fields=["payment_state", "amount_paid", "updated"])
         note = f"Payment {payment.payment_intent or payment.session_id} received."
+        target = S.PAID
         if not order.stock_held:
             # The hold was released (expired or cancelled) before the money arrived.
             try:
                 with transaction.atomic():
                     _stock_take([(l.variant_id, l.quantity, l.product_name) for l in order.lines.exclude(variant=None)])
+                order.stock_held = True
+                order.save(update_fields=["stock_held", "updated"])
                 note += " Stock taken again after the hold had been released."
             except CheckoutError as short:
+                target = S.PAID_OUT_OF_STOCK
                 order.needs_review = True
                 order.review_reason = f"Paid after the hold was released and stock is short: {short.message}"
                 order.save(update_fields=["needs_review", "review_reason", "updated"])
-                note += " Stock is short: needs staff attention."
-        order.stock_held = False  # the held units are now sold
-        order.save(update_fields=["stock_held", "updated"])
-        order_transition(order=order, to=S.PAID, actor_label=actor_label, note=note)
-        from checkout.tasks import send_receipt
-
+                note += " Stock is short: waiting for staff."
+        order_transition(order=order, to=target, actor_label=actor_label, note=note)
         if order.user_id:
             cart_discard_ordered(cart=DatabaseCart(order.user), order=order)
-        # robust: a queue that is down must not turn a recorded payment into a 500.
-        transaction.on_commit(lambda: send_receipt(order.pk), robust=True)
-        logger.info("Order %s paid (%s)", order.number, actor_label)
+        email_queue(order=order, kind=OutboxEmail.Kind.RECEIPT)
+        if target == S.PAID_OUT_OF_STOCK:
+            if settings.SHOP_AUTO_REFUND_OUT_OF_STOCK:
+                from checkout.tasks import refund_out_of_stock
+
+                order_id = order.pk
+                transaction.on_commit(lambda: refund_out_of_stock(order_id), robust=True)
+            else:
+                email_queue(order=order, kind=OutboxEmail.Kind.OUT_OF_STOCK)
+        logger.info("Order %s %s (%s)", order.number, target, actor_label)
         return order
 
 
@@ -508,6 +541,7 @@ def order_payment_failed(*, session: CheckoutSession, actor_label: str) -> Order
         if order.status in (S.PENDING_PAYMENT, S.AWAITING_PAYMENT):
             stock_release(order=order)
             order_transition(order=order, to=S.CANCELLED, actor_label=actor_label, note="The payment failed.")
+            email_queue(order=order, kind=OutboxEmail.Kind.PAYMENT_FAILED)
         return order
 
 
@@ -531,8 +565,8 @@ def order_cancel(*, order: Order, actor=None, actor_label: str = "system", note:
     """Cancel a pending order and release its stock (idempotent)."""
     with transaction.atomic():
         order = _locked(order.pk)
-        if order.status in (S.CANCELLED, S.EXPIRED):
-            return order
+        if order.status not in (S.PENDING_PAYMENT, S.AWAITING_PAYMENT):
+            return order  # only an unpaid order is cancelled this way; staff use order_cancel_by_staff
         stock_release(order=order)
         Payment.objects.filter(order=order, status=Payment.Status.OPEN).update(status=Payment.Status.EXPIRED)
         order.checkout_token = None  # a retry of the same form places a fresh order
@@ -637,28 +671,343 @@ def webhook_event_process(*, event: dict) -> str:
             if handler is not None:
                 order = handler(session=session, actor_label="stripe webhook")
                 result = f"{order.number}: {order.status}" if order else "unknown session"
+        elif event_type == "charge.refunded":
+            result = refunds_sync_from_charge(charge=event["data"]["object"])
         record.result = result[:200]
         record.save(update_fields=["result"])
         return result
 
 
-# --- Receipts ---------------------------------------------------------------
 
 
-def receipt_send(*, order_id: int) -> bool:
-    """Send the receipt of a paid order once. True if this call sent it.
+# --- Staff actions: the order lifecycle ---------------------------------------
 
-    The order row stays locked while the mail goes out, so two workers never
-    both send it; an SMTP error rolls back and the task retries.
-    """
-    from checkout.emails import receipt_message
 
+def order_mark_processing(*, order: Order, actor=None) -> Order:
     with transaction.atomic():
-        order = Order.objects.select_for_update().filter(pk=order_id).first()
-        if order is None or order.receipt_sent_at or order.status != S.PAID:
-            return False
-        receipt_message(order).send()
-        order.receipt_sent_at = timezone.now()
-        order.save(update_fields=["receipt_sent_at", "updated"])
-    logger.info("Receipt for order %s sent to %s", order.number, order.email)
+        order = _locked(order.pk)
+        order_transition(order=order, to=S.PROCESSING, actor=actor, note="Being prepared for shipping.")
+        return order
+
+
+def order_ship(*, order: Order, carrier: str, tracking_number: str, tracking_url: str = "", actor=None) -> Order:
+    """Hand the parcel to the carrier: the customer is emailed the tracking link."""
+    with transaction.atomic():
+        order = _locked(order.pk)
+        if order.status == S.PAID:
+            order_transition(order=order, to=S.PROCESSING, actor=actor, note="Being prepared for shipping.")
+        order.carrier = carrier.strip()
+        order.tracking_number = tracking_number.strip()
+        order.tracking_url = tracking_url.strip()
+        order.save(update_fields=["carrier", "tracking_number", "tracking_url", "updated"])
+        order_transition(
+            order=order, to=S.SHIPPED, actor=actor,
+            note=f"Shipped with {order.carrier or 'the carrier'}, tracking {order.tracking_number or '—'}.",
+        )
+        email_queue(order=order, kind=OutboxEmail.Kind.SHIPPED)
+        return order
+
+
+def order_mark_delivered(*, order: Order, actor=None) -> Order:
+    with transaction.atomic():
+        order = _locked(order.pk)
+        order_transition(order=order, to=S.DELIVERED, actor=actor, note="Delivered.")
+        email_queue(order=order, kind=OutboxEmail.Kind.DELIVERED)
+        return order
+
+
+def order_allocate_stock(*, order: Order, actor=None) -> Order:
+    """A "paid, waiting for stock" order gets its units once staff have restocked."""
+    with transaction.atomic():
+        order = _locked(order.pk)
+        if order.status != S.PAID_OUT_OF_STOCK:
+            raise CheckoutError(f"Order {order.display_number} is not waiting for stock.")
+        _stock_take([(l.variant_id, l.quantity, l.product_name) for l in order.lines.exclude(variant=None)])
+        order.stock_held = True
+        order.needs_review = False
+        order.save(update_fields=["stock_held", "needs_review", "updated"])
+        order_transition(order=order, to=S.PAID, actor=actor, note="Stock allocated after restocking.")
+        return order
+
+
+def order_cancel_by_staff(*, order: Order, reason: str = "", actor=None) -> Order:
+    """Cancel: the units go back into stock and whatever was paid is refunded through Stripe.
+
+    The refund comes first; if Stripe refuses it, nothing is cancelled.
+    """
+    order = Order.objects.get(pk=order.pk)
+    if S.CANCELLED not in TRANSITIONS.get(order.status, set()) or order.status in (S.CANCELLED, S.EXPIRED):
+        raise CheckoutError(f"Order {order.display_number} cannot be cancelled once {S(order.status).label.lower()}.")
+    if order.refundable > 0:
+        order_refund(order=order, amount=order.refundable, reason=reason or "Order cancelled.", actor=actor,
+                     notify=False)
+    with transaction.atomic():
+        order = _locked(order.pk)
+        if order.status == S.CANCELLED:
+            return order
+        returned = stock_release(order=order)
+        Payment.objects.filter(order=order, status=Payment.Status.OPEN).update(status=Payment.Status.EXPIRED)
+        note = (reason or "Cancelled by staff.") + (" Stock returned." if returned else "")
+        order_transition(order=order, to=S.CANCELLED, actor=actor, note=note)
+        email_queue(order=order, kind=OutboxEmail.Kind.CANCELLED)
+        return order
+
+
+def order_refund(*, order: Order, amount: Decimal, reason: str, actor=None, notify: bool = True,
+                 source: str = Refund.Source.STAFF) -> Refund:
+    """Give back `amount` of what was paid. Partial refunds add up; never more than was paid.
+
+    The order row stays locked while Stripe is asked, so two refunds at once can
+    never exceed the payment; the idempotency key makes a double-click one refund.
+    """
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    if amount <= 0:
+        raise CheckoutError("Enter an amount above zero.")
+    with transaction.atomic():
+        order = _locked(order.pk)
+        payment = order.payments.filter(status=Payment.Status.SUCCEEDED).first()
+        if payment is None or order.payment_state == Order.PaymentState.UNPAID:
+            raise CheckoutError(f"Order {order.display_number} has no payment to refund.")
+        if amount > order.refundable:
+            raise CheckoutError(
+                f"At most {order.refundable} {order.currency.upper()} can still be refunded on order "
+                f"{order.display_number} ({order.amount_paid} paid, {order.amount_refunded} refunded)."
+            )
+        if payment.provider == Payment.Provider.STRIPE:
+            try:
+                refund_id, _ = stripe_gateway.refund_create(
+                    payment_intent=payment.payment_intent, amount=amount, currency=order.currency,
+                    idempotency_key=f"refund-{order.number}-{order.amount_refunded}-{amount}",
+                    metadata={"order_number": order.number},
+                )
+            except GatewayError as error:
+                raise CheckoutError(f"Stripe did not refund: {error}") from error
+        else:
+            refund_id = f"demo_re_{order.number}_{order.refunds.count() + 1}"
+        refund, created = Refund.objects.get_or_create(
+            provider_refund_id=refund_id,
+            defaults={"order": order, "payment": payment, "amount": amount, "reason": reason.strip(),
+                      "source": source, "created_by": actor if getattr(actor, "pk", None) else None},
+        )
+        if created:
+            _refunds_recount(order=order, actor=actor, note=f"Refunded {amount} {order.currency.upper()}. {reason}".strip(),
+                             notify=notify)
+        return refund
+
+
+def _refunds_recount(*, order: Order, actor=None, note: str, notify: bool) -> None:
+    total = sum((r.amount for r in order.refunds.all()), Decimal("0.00"))
+    order.amount_refunded = min(total, order.amount_paid)
+    order.payment_state = (
+        Order.PaymentState.REFUNDED if order.amount_refunded >= order.amount_paid
+        else Order.PaymentState.PARTIALLY_REFUNDED
+    )
+    order.save(update_fields=["amount_refunded", "payment_state", "updated"])
+    order_note_add(order=order, note=note, actor=actor, kind=OrderEvent.Kind.REFUND)
+    if notify:
+        email_queue(order=order, kind=OutboxEmail.Kind.REFUNDED)
+
+
+def refunds_sync_from_charge(*, charge: dict) -> str:
+    """`charge.refunded`: a refund made in Stripe's dashboard shows up here, once.
+
+    Known refund ids are skipped; what Stripe says was refunded beyond the
+    refunds we know is recorded as one refund keyed by the charge's running
+    total, so the same event twice changes nothing.
+    """
+    payment_intent = charge.get("payment_intent") or ""
+    if isinstance(payment_intent, dict):
+        payment_intent = payment_intent.get("id", "")
+    payment = Payment.objects.filter(payment_intent=payment_intent, status=Payment.Status.SUCCEEDED).first() \
+        if payment_intent else None
+    if payment is None:
+        return "unknown payment"
+    currency = (charge.get("currency") or payment.currency).lower()
+    with transaction.atomic():
+        order = _locked(payment.order_id)
+        before = order.refunds.count()
+        for item in (charge.get("refunds") or {}).get("data") or []:
+            if item.get("status") in (None, "succeeded", "pending"):
+                Refund.objects.get_or_create(
+                    provider_refund_id=item["id"],
+                    defaults={"order": order, "payment": payment, "source": Refund.Source.STRIPE,
+                              "amount": stripe_gateway.from_minor_units(item["amount"], currency),
+                              "reason": "Refunded in Stripe's dashboard."},
+                )
+        stripe_total = stripe_gateway.from_minor_units(charge.get("amount_refunded") or 0, currency)
+        known = sum((r.amount for r in order.refunds.all()), Decimal("0.00"))
+        if stripe_total > known:
+            Refund.objects.get_or_create(
+                provider_refund_id=f"{charge.get('id')}:{charge.get('amount_refunded')}",
+                defaults={"order": order, "payment": payment, "source": Refund.Source.STRIPE,
+                          "amount": stripe_total - known, "reason": "Refunded in Stripe's dashboard."},
+            )
+        if order.refunds.count() == before:
+            return f"{order.number}: no new refund"
+        _refunds_recount(order=order, note="Refund made in Stripe's dashboard recorded.", notify=True)
+        return f"{order.number}: refunded {order.amount_refunded}"
+
+
+def orders_release_expired_holds(*, grace_minutes: int = 5) -> int:
+    """Periodic: pending orders whose Checkout Session should have expired.
+
+    Stripe is asked first, so a payment that did arrive is fulfilled, never
+    lost; only a session that really expired releases its stock.
+    """
+    cutoff = timezone.now() - timedelta(minutes=grace_minutes)
+    handled = 0
+    stale = Order.objects.filter(status=S.PENDING_PAYMENT, hold_expires_at__lt=cutoff).order_by("hold_expires_at")
+    for order in stale[:200]:
+        payments = list(order.payments.filter(status=Payment.Status.OPEN))
+        if not payments:
+            order_cancel(order=order, actor_label="hold sweeper", note="No payment was started; hold released.")
+            handled += 1
+            continue
+        for payment in payments:
+            if payment.provider == Payment.Provider.DEMO:
+                session = CheckoutSession(payment.session_id, "", "expired", "unpaid", order.total,
+                                          order.currency, "", order.number)
+            else:
+                try:
+                    session = stripe_gateway.checkout_session_expire(payment.session_id)
+                except GatewayError:
+                    logger.warning("Sweeper could not reach Stripe for %s; will try again", order.number)
+                    continue
+            if session.payment_status == "paid":
+                order_payment_succeeded(session=session, actor_label="hold sweeper")
+            elif session.status == "complete":
+                order_payment_processing(session=session, actor_label="hold sweeper")
+            else:
+                order_session_expired(session=session, actor_label="hold sweeper")
+            handled += 1
+    return handled
+
+
+# --- Customer emails: the outbox -------------------------------------------
+
+OUTBOX_MAX_ATTEMPTS = 8
+
+
+def email_queue(*, order: Order, kind: str) -> OutboxEmail | None:
+    """Write a customer email into the outbox, inside the caller's transaction.
+
+    It is sent after the commit; if the queue is down the row waits and the
+    periodic sweep sends it. A receipt is written once per order.
+    """
+    from checkout.emails import render_customer_email
+
+    if kind == OutboxEmail.Kind.RECEIPT and OutboxEmail.objects.filter(order=order, kind=kind).exists():
+        return None
+    subject, text, html = render_customer_email(order=order, kind=kind)
+    try:
+        with transaction.atomic():
+            email = OutboxEmail.objects.create(
+                order=order, kind=kind, to=order.email, subject=subject, body_text=text, body_html=html
+            )
+    except IntegrityError:  # a concurrent writer queued the receipt first
+        return None
+    _email_enqueue_after_commit(email.pk)
+    return email
+
+
+def _email_enqueue_after_commit(email_id: int) -> None:
+    from checkout.tasks import send_email
+
+    transaction.on_commit(lambda: send_email(email_id), robust=True)
+
+
+def email_send(*, email_id: int) -> bool:
+    """Send one outbox row, at most once per claim. True if this call sent it.
+
+    The row is claimed with a conditional update (queued → sending): a second
+    worker, or the sweep, finds nothing to claim. An SMTP error puts the row back
+    to queued with the error and raises, so the task retries with backoff; after
+    OUTBOX_MAX_ATTEMPTS it is marked failed for staff.
+    """
+    from django.core.mail import EmailMultiAlternatives
+
+    claimed = OutboxEmail.objects.filter(pk=email_id, status=OutboxEmail.Status.QUEUED).update(
+        status=OutboxEmail.Status.SENDING, attempts=F("attempts") + 1, updated=timezone.now()
+    )
+    if not claimed:
+        return False
+    email = OutboxEmail.objects.get(pk=email_id)
+    message = EmailMultiAlternatives(
+        subject=email.subject, body=email.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
+    )
+    message.attach_alternative(email.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as error:
+        status = OutboxEmail.Status.FAILED if email.attempts >= OUTBOX_MAX_ATTEMPTS else OutboxEmail.Status.QUEUED
+        OutboxEmail.objects.filter(pk=email_id).update(status=status, last_error=f"{type(error).__name__}: {error}"[:2000])
+        logger.warning("Email %s (%s to %s) failed, attempt %d: %s", email_id, email.kind, email.to, email.attempts, error)
+        raise
+    now = timezone.now()
+    OutboxEmail.objects.filter(pk=email_id).update(status=OutboxEmail.Status.SENT, sent_at=now, last_error="")
+    if email.order_id:
+        if email.kind == OutboxEmail.Kind.RECEIPT:
+            Order.objects.filter(pk=email.order_id, receipt_sent_at__isnull=True).update(receipt_sent_at=now)
+        OrderEvent.objects.create(
+            order_id=email.order_id, kind=OrderEvent.Kind.EMAIL, to_status=email.order.status,
+            from_status=email.order.status, note=f"{email.get_kind_display()} email sent to {email.to}.",
+        )
+    logger.info("Email %s (%s) sent to %s", email_id, email.kind, email.to)
     return True
+
+
+def email_resend(*, email: OutboxEmail, actor=None) -> None:
+    """Staff ask for an email to go out again (a failed one, or a receipt the customer lost)."""
+    with transaction.atomic():
+        updated = OutboxEmail.objects.filter(pk=email.pk).exclude(status=OutboxEmail.Status.SENDING).update(
+            status=OutboxEmail.Status.QUEUED, last_error=""
+        )
+        if not updated:
+            raise CheckoutError("That email is being sent right now.")
+        if email.order_id:
+            order_note_add(order=email.order, note=f"{email.get_kind_display()} email queued again.", actor=actor,
+                           kind=OrderEvent.Kind.EMAIL)
+        _email_enqueue_after_commit(email.pk)
+
+
+def receipt_resend(*, order: Order, actor=None) -> None:
+    email = OutboxEmail.objects.filter(order=order, kind=OutboxEmail.Kind.RECEIPT).first()
+    if email is None:
+        if order.payment_state == Order.PaymentState.UNPAID:
+            raise CheckoutError(f"Order {order.display_number} is not paid: there is no receipt yet.")
+        with transaction.atomic():
+            email_queue(order=order, kind=OutboxEmail.Kind.RECEIPT)
+        return
+    email_resend(email=email, actor=actor)
+
+
+def outbox_sweep(*, queued_for_seconds: int = 60, stuck_for_minutes: int = 15) -> int:
+    """Periodic: send rows left queued (the queue was down), and surface stuck ones.
+
+    A row still "sending" long after its claim may or may not have gone out (the
+    worker died mid-send); it is marked failed for staff rather than sent again,
+    so no customer gets a duplicate without a person deciding so.
+    """
+    now = timezone.now()
+    OutboxEmail.objects.filter(
+        status=OutboxEmail.Status.SENDING, updated__lt=now - timedelta(minutes=stuck_for_minutes)
+    ).update(status=OutboxEmail.Status.FAILED, last_error="Interrupted while sending; check and resend if needed.")
+    sent = 0
+    waiting = OutboxEmail.objects.filter(
+        status=OutboxEmail.Status.QUEUED, updated__lt=now - timedelta(seconds=queued_for_seconds)
+    ).order_by("created").values_list("pk", flat=True)[:500]
+    for email_id in list(waiting):
+        try:
+            sent += email_send(email_id=email_id)
+        except Exception:
+            continue  # recorded on the row; the next sweep tries again
+    return sent
+
+
+def housekeeping(*, webhook_days: int = 90, cart_days: int = 180) -> dict[str, int]:
+    """Delete what no one needs any more: the webhook ledger past Stripe's retry
+    window (kept 90 days for support), and carts untouched for half a year."""
+    now = timezone.now()
+    webhooks, _ = WebhookEvent.objects.filter(received__lt=now - timedelta(days=webhook_days)).delete()
+    carts, _ = Cart.objects.filter(updated__lt=now - timedelta(days=cart_days)).delete()
+    return {"webhook_events": webhooks, "carts": carts}

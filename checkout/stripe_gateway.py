@@ -138,6 +138,25 @@ def checkout_session_expire(session_id: str) -> CheckoutSession:
         raise GatewayError(str(error)) from error
 
 
+def refund_create(
+    *, payment_intent: str, amount: Decimal, currency: str, idempotency_key: str, metadata: dict
+) -> tuple[str, Decimal]:
+    """Refund part or all of a payment. Returns Stripe's refund id and the amount."""
+    try:
+        refund = client().v1.refunds.create(
+            params={
+                "payment_intent": payment_intent,
+                "amount": to_minor_units(amount, currency),
+                "metadata": metadata,
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as error:
+        logger.warning("Stripe refused a refund on %s: %s", payment_intent, error)
+        raise GatewayError(getattr(error, "user_message", None) or str(error)) from error
+    return refund["id"], from_minor_units(refund["amount"], currency)
+
+
 def webhook_event_construct(payload: bytes, signature: str | None):
     """Verify the Stripe-Signature header; raises ValueError or SignatureVerificationError."""
     return stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # full-text and trigram search (the storefront uses it only on PostgreSQL)
+    "django.contrib.sitemaps",
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -282,6 +284,11 @@ SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=10)
 # Stripe accepts 30 minutes to 24 hours).
 SHOP_HOLD_MINUTES = env.int("SHOP_HOLD_MINUTES", default=30)
 SHOP_TRACKING_RATE_LIMIT = env.int("SHOP_TRACKING_RATE_LIMIT", default=5)
+# A payment that arrives after its stock sold out: refund it at once (true) or
+# keep the order "paid, waiting for stock" for staff to decide (false).
+SHOP_AUTO_REFUND_OUT_OF_STOCK = env.bool("SHOP_AUTO_REFUND_OUT_OF_STOCK", default=False)
+# Who gets staff mail (the daily low-stock digest); default: every active staff user.
+SHOP_STAFF_EMAILS = env.list("SHOP_STAFF_EMAILS", default=[])
 
 # --- Logging: everything to stdout, as a twelve-factor app should ------------
 LOGGING = {

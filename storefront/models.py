@@ -1,6 +1,7 @@
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -39,12 +40,21 @@ class Product(models.Model):
     featured = models.BooleanField(default=False, help_text="Shown on the home page.")
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     updated = models.DateTimeField(auto_now=True)
+    # Kept by storefront.services.review_save / review_set_hidden (never edited by hand):
+    # the average and count of visible reviews, for cards, sorting and the rating filter.
+    rating_avg = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True, editable=False)
+    rating_count = models.PositiveIntegerField(default=0, editable=False)
+    # On PostgreSQL the table also has a generated `search_document` tsvector and a
+    # normalised `search_name` (see migration 0002); Django does not map them.
 
     objects = ProductQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-id"]
-        indexes = [models.Index(fields=["active", "category", "-created"])]
+        indexes = [
+            models.Index(fields=["active", "category", "-created"]),
+            models.Index(fields=["-rating_avg", "-rating_count"], name="product_rating_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -53,8 +63,35 @@ class Product(models.Model):
         return reverse("storefront:product", kwargs={"slug": self.slug})
 
 
+class OptionType(models.Model):
+    """A dimension a product varies in, shared across the catalog: Size, Colour, Grind…"""
+
+    name = models.CharField(max_length=60, unique=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OptionValue(models.Model):
+    option_type = models.ForeignKey(OptionType, on_delete=models.CASCADE, related_name="values")
+    value = models.CharField(max_length=80)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["option_type__position", "position", "value"]
+        constraints = [models.UniqueConstraint(fields=["option_type", "value"], name="one_option_value")]
+
+    def __str__(self) -> str:
+        return f"{self.option_type.name}: {self.value}"
+
+
 class Variant(models.Model):
-    """The thing a shopper buys: one SKU with its own price and stock."""
+    """The thing a shopper buys: one SKU with its own price and stock, and one
+    combination of option values (at most one value per option type)."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField("SKU", max_length=64, unique=True)
@@ -67,6 +104,11 @@ class Variant(models.Model):
     stock = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
     position = models.PositiveIntegerField(default=0)
+    option_values = models.ManyToManyField(OptionValue, blank=True, related_name="variants")
+    image = models.ForeignKey(
+        "ProductImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The picture shown when this variant is chosen (one of the product's images).",
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -94,9 +136,93 @@ class ProductImage(models.Model):
     height = models.PositiveIntegerField(null=True, editable=False)
     alt = models.CharField(max_length=200, help_text="Describe the picture for people who cannot see it.")
     position = models.PositiveIntegerField(default=0)
+    # {"240": "products/renditions/x-240.webp", ...}: made once at upload by
+    # storefront.services.image_renditions_make, never on a page view.
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
         return self.alt
+
+    @property
+    def srcset(self) -> str:
+        """`srcset` for <img>: the renditions plus the original, narrowest first."""
+        from django.core.files.storage import default_storage
+
+        entries = [(int(w), default_storage.url(name)) for w, name in self.renditions.items()]
+        if self.width:
+            entries.append((self.width, self.image.url))
+        return ", ".join(f"{url} {w}w" for w, url in sorted(set(entries)))
+
+    def url_for(self, width: int) -> str:
+        """The smallest rendition at least `width` wide, else the original."""
+        from django.core.files.storage import default_storage
+
+        fitting = sorted(int(w) for w in self.renditions if int(w) >= width)
+        return default_storage.url(self.renditions[str(fitting[0])]) if fitting else self.image.url
+
+
+class Review(models.Model):
+    """One shopper's rating of one product. Written only through storefront.services."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    title = models.CharField(max_length=120, blank=True)
+    body = models.TextField(max_length=4000, blank=True)
+    verified = models.BooleanField("verified purchase", default=False,
+                                   help_text="The author had a paid order with this product when writing.")
+    hidden = models.BooleanField(default=False, help_text="Hidden reviews are not shown and not counted.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "user"], name="one_review_per_product_and_user"),
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"),
+        ]
+        indexes = [models.Index(fields=["product", "hidden", "-created"], name="review_product_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.rating}★ {self.product} by {self.user}"
+
+    @property
+    def author_name(self) -> str:
+        """First name or the part of the email before @, never the full address."""
+        user = self.user
+        if getattr(user, "full_name", ""):
+            return user.full_name.split()[0]
+        return user.email.split("@")[0][:3] + "…"
+
+
+class WishlistItem(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlist")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "product"], name="one_wishlist_item")]
+
+    def __str__(self) -> str:
+        return f"{self.product} on {self.user}'s wishlist"
+
+
+class StockAlert(models.Model):
+    """A shopper asked "email me when it is back": one row per variant and address, notified once."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stock_alerts")
+    email = models.EmailField()
+    created = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [models.UniqueConstraint(fields=["variant", "email"], name="one_alert_per_variant_email")]
+        indexes = [models.Index(fields=["variant", "notified_at"], name="stockalert_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.email} waits for {self.variant_id}"

@@ -172,7 +172,12 @@ LEGAL = {
     ("pending_payment", "awaiting_payment"), ("pending_payment", "paid"),
     ("pending_payment", "cancelled"), ("pending_payment", "expired"),
     ("awaiting_payment", "paid"), ("awaiting_payment", "cancelled"),
-    ("cancelled", "paid"), ("expired", "paid"),
+    ("paid", "processing"), ("paid", "cancelled"),
+    ("paid_out_of_stock", "paid"), ("paid_out_of_stock", "cancelled"),
+    ("processing", "shipped"), ("processing", "cancelled"),
+    ("shipped", "delivered"),
+    ("cancelled", "paid"), ("cancelled", "paid_out_of_stock"),
+    ("expired", "paid"), ("expired", "paid_out_of_stock"),
 }
 
 
@@ -223,8 +228,9 @@ def test_fulfil_twice_marks_paid_once_and_sends_one_receipt(settings, mailoutbox
         services.order_payment_succeeded(session=_session(order, payment), actor_label="test")
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
-    assert not order.stock_held
-    assert order.events.filter(to_status="paid").count() == 1
+    assert order.stock_held  # the held units are now sold
+    assert order.payment_state == Order.PaymentState.PAID and order.amount_paid == order.total
+    assert order.events.filter(to_status="paid", kind="status").count() == 1
     assert len(mailoutbox) == 1
     assert order.display_number in mailoutbox[0].subject
     assert order.receipt_sent_at is not None
@@ -271,7 +277,7 @@ def test_payment_after_expiry_takes_stock_again_or_flags_for_staff(settings):
     services.order_payment_succeeded(session=_session(order, payment), actor_label="t")
     order.refresh_from_db()
     variant.refresh_from_db()
-    assert order.status == Order.Status.PAID  # the shopper paid: the order is theirs
+    assert order.status == Order.Status.PAID_OUT_OF_STOCK  # the shopper paid: the order is theirs
     assert order.needs_review
     assert variant.stock == 1  # never below zero
 
@@ -293,5 +299,6 @@ def test_async_payment_waits_then_fails_and_releases(settings):
 
 def test_receipt_is_not_sent_for_unpaid_orders(mailoutbox):
     _, order = _placed()
-    assert not services.receipt_send(order_id=order.pk)
+    with pytest.raises(CheckoutError, match="not paid"):
+        services.receipt_resend(order=order)
     assert mailoutbox == []
