@@ -1,6 +1,25 @@
-from django.contrib import admin
+"""The back office for orders: lifecycle actions, refunds, the outbox, exports."""
 
-from checkout.models import Order, OrderEvent, OrderLine, Payment, WebhookEvent
+import csv
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from checkout import services
+from checkout.models import Order, OrderEvent, OrderLine, OutboxEmail, Payment, Refund, WebhookEvent, normalize_order_number
+from checkout.services import CheckoutError
+
+S = Order.Status
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -27,36 +46,146 @@ class PaymentInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class RefundInline(ReadOnlyInline):
+    model = Refund
+    fields = ["created", "amount", "reason", "source", "created_by", "provider_refund_id"]
+    readonly_fields = fields
+
+
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    fields = ["created", "from_status", "to_status", "actor_label", "note"]
+    verbose_name_plural = "history"
+    fields = ["created", "kind", "from_status", "to_status", "actor_label", "note"]
     readonly_fields = fields
+
+
+class OutboxEmailInline(ReadOnlyInline):
+    model = OutboxEmail
+    verbose_name_plural = "emails"
+    fields = ["created", "kind", "to", "status", "attempts", "sent_at", "last_error"]
+    readonly_fields = fields
+    show_change_link = True
+
+
+class WaitingToShipFilter(admin.SimpleListFilter):
+    title = "to do"
+    parameter_name = "todo"
+
+    def lookups(self, request, model_admin):
+        return [("ship", "Waiting to ship"), ("review", "Needs review"), ("stock", "Paid, waiting for stock")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ship":
+            return queryset.filter(status__in=[S.PAID, S.PROCESSING])
+        if self.value() == "review":
+            return queryset.filter(needs_review=True)
+        if self.value() == "stock":
+            return queryset.filter(status=S.PAID_OUT_OF_STOCK)
+        return queryset
+
+
+# --- Forms behind the staff actions -------------------------------------------
+
+
+class ShipForm(forms.Form):
+    carrier = forms.CharField(max_length=80, initial="DHL")
+    tracking_number = forms.CharField(max_length=120, required=False)
+    tracking_url = forms.URLField(max_length=500, required=False, assume_scheme="https",
+                                  help_text="The carrier's tracking page for this parcel; emailed to the customer.")
+
+
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text="Only staff see notes; the customer never does.")
+
+
+class ConfirmForm(forms.Form):
+    pass
+
+
+class ExportForm(forms.Form):
+    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError("The start date is after the end date.")
+        return data
+
+
+# Each staff action on one order: label, form, the service call, and when it applies.
+ACTIONS = {
+    "processing": ("Mark processing", ConfirmForm,
+                   lambda o, d, u: services.order_mark_processing(order=o, actor=u), {S.PAID}),
+    "ship": ("Ship", ShipForm,
+             lambda o, d, u: services.order_ship(order=o, actor=u, **d), {S.PAID, S.PROCESSING}),
+    "delivered": ("Mark delivered", ConfirmForm,
+                  lambda o, d, u: services.order_mark_delivered(order=o, actor=u), {S.SHIPPED}),
+    "allocate": ("Allocate stock", ConfirmForm,
+                 lambda o, d, u: services.order_allocate_stock(order=o, actor=u), {S.PAID_OUT_OF_STOCK}),
+    "refund": ("Refund", RefundForm,
+               lambda o, d, u: services.order_refund(order=o, actor=u, **d), None),
+    "cancel": ("Cancel order", ReasonForm,
+               lambda o, d, u: services.order_cancel_by_staff(order=o, actor=u, **d),
+               {S.PENDING_PAYMENT, S.AWAITING_PAYMENT, S.PAID, S.PROCESSING, S.PAID_OUT_OF_STOCK}),
+    "note": ("Add note", NoteForm,
+             lambda o, d, u: services.order_note_add(order=o, actor=u, **d), None),
+    "resend_receipt": ("Resend receipt", ConfirmForm,
+                       lambda o, d, u: services.receipt_resend(order=o, actor=u), None),
+}
+
+
+def actions_for(order: Order) -> list[tuple[str, str]]:
+    available = []
+    for key, (label, _, _, statuses) in ACTIONS.items():
+        if statuses is not None and order.status not in statuses:
+            continue
+        if key == "refund" and order.refundable <= 0:
+            continue
+        if key == "resend_receipt" and order.payment_state == Order.PaymentState.UNPAID:
+            continue
+        available.append((key, label))
+    return available
 
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["display_number", "created", "email", "full_name", "status", "total", "needs_review", "receipt_sent_at"]
-    list_filter = ["status", "needs_review", ("created", admin.DateFieldListFilter)]
-    search_fields = ["number", "email", "full_name"]
+    list_display = ["display_number", "created", "email", "full_name", "status", "payment_state", "total",
+                    "needs_review"]
+    list_filter = [WaitingToShipFilter, "status", "payment_state", "needs_review", ("created", admin.DateFieldListFilter)]
+    search_fields = ["number", "email", "full_name", "tracking_number"]
     date_hierarchy = "created"
-    inlines = [OrderLineInline, PaymentInline, OrderEventInline]
+    inlines = [OrderLineInline, PaymentInline, RefundInline, OrderEventInline, OutboxEmailInline]
     readonly_fields = [
-        "number", "status", "currency", "subtotal", "total", "stock_held", "hold_expires_at",
-        "created", "updated", "paid_at", "receipt_sent_at", "user",
+        "number", "status", "payment_state", "currency", "subtotal", "total", "amount_paid", "amount_refunded",
+        "stock_held", "hold_expires_at", "created", "updated", "paid_at", "receipt_sent_at", "shipped_at",
+        "delivered_at", "cancelled_at", "user", "carrier", "tracking_number", "tracking_url",
     ]
     fieldsets = [
-        (None, {"fields": ["number", "status", "user", "created", "paid_at", "receipt_sent_at"]}),
+        (None, {"fields": ["number", "status", "payment_state", "user", "created", "paid_at", "receipt_sent_at"]}),
         ("Customer", {"fields": ["email", "full_name", "phone"]}),
         ("Shipping address", {"fields": ["address_line1", "address_line2", "city", "postal_code", "country"]}),
-        ("Money", {"fields": ["currency", "subtotal", "total"]}),
+        ("Shipping", {"fields": ["carrier", "tracking_number", "tracking_url", "shipped_at", "delivered_at"]}),
+        ("Money", {"fields": ["currency", "subtotal", "total", "amount_paid", "amount_refunded", "cancelled_at"]}),
         ("Stock", {"fields": ["stock_held", "hold_expires_at"]}),
         ("Review", {"fields": ["needs_review", "review_reason"]}),
     ]
+    actions = ["bulk_processing", "bulk_ship", "bulk_delivered", "bulk_cancel", "bulk_resend_receipt", "export_selected"]
+    change_form_template = "admin/checkout/order/change_form.html"
+    change_list_template = "admin/checkout/order/change_list.html"
 
     def get_search_results(self, request, queryset, search_term):
         # Order numbers are searched as printed: any case, with or without the dash.
-        from checkout.models import normalize_order_number
-
         normalized = normalize_order_number(search_term)
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if normalized and normalized != search_term:
@@ -69,6 +198,217 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # orders stay for the books; cancel instead
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, object_id)
+        extra_context = (extra_context or {}) | {"order_actions": actions_for(order) if order else []}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        own = [
+            path("export/", self.admin_site.admin_view(self.export_view), name="checkout_order_export"),
+            path("<int:object_id>/packing-slip/", self.admin_site.admin_view(self.packing_slip_view),
+                 name="checkout_order_packing_slip"),
+            path("<int:object_id>/do/<str:action>/", self.admin_site.admin_view(self.action_view),
+                 name="checkout_order_action"),
+        ]
+        return own + super().get_urls()
+
+    # --- one order ----------------------------------------------------------
+
+    def action_view(self, request: HttpRequest, object_id: int, action: str) -> HttpResponse:
+        if action not in ACTIONS:
+            raise PermissionDenied
+        order = get_object_or_404(Order, pk=object_id)
+        if not self.has_change_permission(request, order):
+            raise PermissionDenied
+        label, form_class, run, _ = ACTIONS[action]
+        initial = {"amount": order.refundable} if action == "refund" else {}
+        form = form_class(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                run(order, form.cleaned_data, request.user)
+            except CheckoutError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, f"{label}: done for order {order.display_number}.")
+                return redirect("admin:checkout_order_change", order.pk)
+        context = self.admin_site.each_context(request) | {
+            "title": f"{label} · order {order.display_number}", "order": order, "form": form,
+            "action_label": label, "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/checkout/order/action.html", context)
+
+    def packing_slip_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        order = get_object_or_404(Order.objects.prefetch_related("lines"), pk=object_id)
+        if not self.has_view_permission(request, order):
+            raise PermissionDenied
+        return render(request, "admin/checkout/order/packing_slip.html", {"order": order})
+
+    # --- exports --------------------------------------------------------------
+
+    CSV_FIELDS = ["number", "created", "paid_at", "status", "payment_state", "email", "full_name", "country",
+                  "currency", "subtotal", "total", "amount_paid", "amount_refunded", "items", "shipped_at",
+                  "carrier", "tracking_number"]
+
+    def _csv(self, queryset, filename: str) -> StreamingHttpResponse:
+        class Echo:
+            def write(self, value):
+                return value
+
+        writer = csv.writer(Echo())
+
+        def rows():
+            yield writer.writerow(self.CSV_FIELDS)
+            for order in queryset.annotate(units=Sum("lines__quantity")).iterator(chunk_size=500):
+                yield writer.writerow([
+                    order.display_number, order.created.isoformat(), order.paid_at.isoformat() if order.paid_at else "",
+                    order.status, order.payment_state, order.email, order.full_name, order.country,
+                    order.currency.upper(), order.subtotal, order.total, order.amount_paid, order.amount_refunded,
+                    order.units or 0, order.shipped_at.isoformat() if order.shipped_at else "",
+                    order.carrier, order.tracking_number,
+                ])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = ExportForm(request.GET or None)
+        if request.GET and form.is_valid():
+            tz = timezone.get_current_timezone()
+            start = datetime.combine(form.cleaned_data["start"], time.min, tzinfo=tz)
+            end = datetime.combine(form.cleaned_data["end"] + timedelta(days=1), time.min, tzinfo=tz)
+            queryset = Order.objects.filter(created__gte=start, created__lt=end).order_by("created", "id")
+            name = f"orders-{form.cleaned_data['start']}-{form.cleaned_data['end']}.csv"
+            return self._csv(queryset, name)
+        context = self.admin_site.each_context(request) | {
+            "title": "Export orders to CSV", "form": form, "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/checkout/order/export.html", context)
+
+    # --- bulk actions ---------------------------------------------------------
+
+    def _bulk(self, request, queryset, label: str, run) -> None:
+        done, failed = 0, []
+        for order in queryset:
+            try:
+                run(order)
+                done += 1
+            except CheckoutError as error:
+                failed.append(error.message)
+        if done:
+            self.message_user(request, f"{label}: {done} order(s).", messages.SUCCESS)
+        for message in failed[:10]:
+            self.message_user(request, message, messages.ERROR)
+
+    @admin.action(description="Mark selected orders processing", permissions=["change"])
+    def bulk_processing(self, request, queryset):
+        self._bulk(request, queryset, "Marked processing",
+                   lambda o: services.order_mark_processing(order=o, actor=request.user))
+
+    @admin.action(description="Mark selected orders delivered", permissions=["change"])
+    def bulk_delivered(self, request, queryset):
+        self._bulk(request, queryset, "Marked delivered",
+                   lambda o: services.order_mark_delivered(order=o, actor=request.user))
+
+    @admin.action(description="Resend the receipt of selected orders", permissions=["change"])
+    def bulk_resend_receipt(self, request, queryset):
+        self._bulk(request, queryset, "Receipt queued again",
+                   lambda o: services.receipt_resend(order=o, actor=request.user))
+
+    @admin.action(description="Export selected orders to CSV", permissions=["view"])
+    def export_selected(self, request, queryset):
+        return self._csv(queryset.order_by("created", "id"), "orders-selected.csv")
+
+    @admin.action(description="Cancel selected orders (stock returned, payments refunded)", permissions=["change"])
+    def bulk_cancel(self, request, queryset):
+        if request.POST.get("confirm") == "yes":
+            reason = request.POST.get("reason", "")[:500]
+            self._bulk(request, queryset, "Cancelled",
+                       lambda o: services.order_cancel_by_staff(order=o, reason=reason, actor=request.user))
+            return None
+        context = self.admin_site.each_context(request) | {
+            "title": "Cancel orders", "orders": queryset, "action": "bulk_cancel", "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/checkout/order/bulk_cancel.html", context)
+
+    @admin.action(description="Ship selected orders…", permissions=["change"])
+    def bulk_ship(self, request, queryset):
+        if request.POST.get("confirm") == "yes":
+            carrier = request.POST.get("carrier", "")[:80]
+            url_template = request.POST.get("tracking_url_template", "")[:400]
+
+            def ship(order):
+                number = request.POST.get(f"tracking_{order.pk}", "")[:120]
+                url = url_template.replace("{number}", number) if url_template and number else ""
+                services.order_ship(order=order, carrier=carrier, tracking_number=number, tracking_url=url,
+                                    actor=request.user)
+
+            self._bulk(request, queryset, "Shipped", ship)
+            return None
+        context = self.admin_site.each_context(request) | {
+            "title": "Ship orders", "orders": queryset, "action": "bulk_ship", "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/checkout/order/bulk_ship.html", context)
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    list_display = ["created", "kind", "to", "order", "status", "attempts", "sent_at", "short_error"]
+    list_filter = ["status", "kind", ("created", admin.DateFieldListFilter)]
+    search_fields = ["to", "subject", "order__number"]
+    readonly_fields = ["order", "kind", "to", "subject", "status", "attempts", "last_error", "created", "sent_at",
+                       "preview", "body_text"]
+    fields = readonly_fields
+    actions = ["resend"]
+    list_select_related = ["order"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="last error")
+    def short_error(self, obj: OutboxEmail) -> str:
+        return obj.last_error[:80]
+
+    @admin.display(description="HTML preview")
+    def preview(self, obj: OutboxEmail) -> str:
+        url = reverse("admin:checkout_outboxemail_preview", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank" rel="noopener">Open the HTML version</a>', url)
+
+    def get_urls(self):
+        return [
+            path("<int:object_id>/preview/", self.admin_site.admin_view(self.preview_view),
+                 name="checkout_outboxemail_preview"),
+        ] + super().get_urls()
+
+    def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        email = get_object_or_404(OutboxEmail, pk=object_id)
+        if not self.has_view_permission(request, email):
+            raise PermissionDenied
+        response = HttpResponse(email.body_html)
+        # The stored HTML is our own template's output; still, nothing in it may run.
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src * data:"
+        return response
+
+    @admin.action(description="Send selected emails again", permissions=["change"])
+    def resend(self, request, queryset):
+        done = 0
+        for email in queryset:
+            try:
+                services.email_resend(email=email, actor=request.user)
+                done += 1
+            except CheckoutError as error:
+                self.message_user(request, error.message, messages.ERROR)
+        if done:
+            self.message_user(request, f"{done} email(s) queued again.", messages.SUCCESS)
 
 
 @admin.register(WebhookEvent)
@@ -86,3 +426,37 @@ class WebhookEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+def dashboard_figures() -> dict:
+    """What staff see first: sales, orders to ship, failed emails (the low-stock list is added by storefront)."""
+    now = timezone.localtime()
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    week = today - timedelta(days=today.weekday())
+    paid = Order.objects.exclude(payment_state=Order.PaymentState.UNPAID)
+
+    def sales(since):
+        row = paid.filter(paid_at__gte=since).aggregate(
+            orders=Count("id"), gross=Sum("amount_paid"), refunded=Sum("amount_refunded")
+        )
+        return {"orders": row["orders"], "net": (row["gross"] or 0) - (row["refunded"] or 0)}
+
+    changelist = reverse("admin:checkout_order_changelist")
+    return {
+        "sales_today": sales(today),
+        "sales_week": sales(week),
+        "to_ship": Order.objects.filter(status__in=[S.PAID, S.PROCESSING]).count(),
+        "to_ship_url": f"{changelist}?todo=ship",
+        "waiting_stock": Order.objects.filter(status=S.PAID_OUT_OF_STOCK).count(),
+        "waiting_stock_url": f"{changelist}?todo=stock",
+        "needs_review": Order.objects.filter(needs_review=True).count(),
+        "needs_review_url": f"{changelist}?todo=review",
+        "failed_emails": OutboxEmail.objects.filter(status=OutboxEmail.Status.FAILED).count(),
+        "failed_emails_url": f"{reverse('admin:checkout_outboxemail_changelist')}?status__exact=failed",
+        "today_url": f"{changelist}?created__gte={today.date().isoformat()}",
+        "week_url": f"{changelist}?created__gte={week.date().isoformat()}",
+        "currency": None,
+        "pending_emails": OutboxEmail.objects.filter(
+            Q(status=OutboxEmail.Status.QUEUED) | Q(status=OutboxEmail.Status.SENDING)
+        ).count(),
+    }

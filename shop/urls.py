@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from shop import views
+from storefront.urls import seo_urlpatterns
 
 admin.site.site_header = f"{settings.SHOP_NAME} back office"
 admin.site.site_title = settings.SHOP_NAME
@@ -18,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("checkout.urls")),
     path("", include("storefront.urls")),
+    path("", include(seo_urlpatterns)),  # robots.txt, sitemap.xml
     # Uploaded product images. Fine for one dyno; put MEDIA on object storage to scale out.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

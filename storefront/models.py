@@ -156,6 +156,14 @@ class ProductImage(models.Model):
             entries.append((self.width, self.image.url))
         return ", ".join(f"{url} {w}w" for w, url in sorted(set(entries)))
 
+    @property
+    def url_for_card(self) -> str:
+        return self.url_for(480)
+
+    @property
+    def url_for_thumb(self) -> str:
+        return self.url_for(240)
+
     def url_for(self, width: int) -> str:
         """The smallest rendition at least `width` wide, else the original."""
         from django.core.files.storage import default_storage

@@ -1,39 +1,60 @@
+import json
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from storefront.models import Category
-from storefront.selectors import (
-    DEFAULT_SORT,
-    SORTS,
-    category_products,
-    product_cards,
-    product_for_page,
-    search_products,
-)
+from storefront import selectors, services
+from storefront.models import Product, Review
+from storefront.selectors import SORTS, CatalogFilters
+from storefront.services import ReviewData, StorefrontError
 
-PAGE_SIZE = 24
+LISTING_SORTS = [(k, v) for k, v in SORTS.items() if k != "relevance"]
 
 
-def _page(request: HttpRequest, queryset):
-    paginator = Paginator(queryset, PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
+def _partial(request: HttpRequest) -> bool:
+    """An htmx request for a fragment (not htmx restoring a page from history)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def _sort(request: HttpRequest) -> str:
-    sort = request.GET.get("sort", DEFAULT_SORT)
-    return sort if sort in SORTS else DEFAULT_SORT
+def _absolute(path: str) -> str:
+    return settings.SHOP_BASE_URL.rstrip("/") + path
+
+
+def _listing_context(request: HttpRequest, listing, *, path: str) -> dict:
+    filters = listing.filters
+
+    def url(**changes) -> str:
+        params = filters.params(**({"page": ""} | changes))
+        return f"{path}?{urlencode(params)}" if params else path
+
+    for facet in listing.category_facets:
+        facet.params = {"href": url(category="" if facet.selected else facet.value)}
+    for facet in listing.rating_facets:
+        facet.params = {"href": url(rating="" if facet.selected else facet.value)}
+    next_params = filters.params(page=listing.next_page)
+    return {
+        "listing": listing,
+        "filters": filters,
+        "wishlisted": selectors.wishlist_ids(request.user),
+        "next_url": f"{path}?{urlencode(next_params)}",
+        "clear_url": url(category="", min_price="", max_price="", in_stock="", rating=""),
+        "in_stock_url": url(in_stock="" if filters.in_stock else "1"),
+    }
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    cards = product_cards()
-    context = {
-        "featured": list(cards.filter(featured=True).order_by("-created", "-id")[:8]),
-        "newest": list(cards.order_by("-created", "-id")[:8]),
+    context = selectors.home_products() | {
+        "wishlisted": selectors.wishlist_ids(request.user),
+        "canonical": _absolute("/"),
     }
     return render(request, "storefront/home.html", context)
 
@@ -41,56 +62,306 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    current = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
-    sort = _sort(request)
-    page = _page(request, category_products(category=current, sort=sort))
-    context = {
+    tree = selectors.category_tree()
+    current = tree.by_slug(slug)
+    if current is None:
+        raise Http404("No such category.")
+    filters = CatalogFilters.from_query(request.GET)
+    filters.query = ""  # a category page does not search; the search page does
+    listing = selectors.product_listing(filters=filters, scope=current, append=_partial(request) and
+                                        request.GET.get("more") == "1")
+    path = current.url
+    context = _listing_context(request, listing, path=path) | {
         "category": current,
-        "subcategories": list(current.children.all()),
-        "page": page,
-        "sort": sort,
-        "sorts": [(key, label) for key, (label, _) in SORTS.items()],
+        "breadcrumbs": tree.ancestors(current.id)[:-1],
+        "subcategories": tree.children_of(current.id),
+        "sorts": LISTING_SORTS,
+        "path": path,
+        "canonical": _absolute(path),
     }
-    template = "storefront/category.html#product-grid" if request.htmx else "storefront/category.html"
+    return _render_listing(request, "storefront/category.html", context)
+
+
+def _render_listing(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    if _partial(request):
+        fragment = "product-page" if request.GET.get("more") == "1" else "results"
+        return render(request, f"{template}#{fragment}", context)
     return render(request, template, context)
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
-    sort = _sort(request)
-    page = _page(request, search_products(query=query, sort=sort)) if query else None
+    filters = CatalogFilters.from_query(request.GET, search=True)
+    listing = None
+    if filters.query:
+        listing = selectors.product_listing(filters=filters, append=_partial(request) and
+                                            request.GET.get("more") == "1")
+    path = reverse("storefront:search")
     context = {
-        "query": query,
-        "page": page,
-        "sort": sort,
-        "sorts": [(key, label) for key, (label, _) in SORTS.items()],
+        "query": filters.query,
+        "filters": filters,
+        "sorts": list(SORTS.items()),
+        "path": path,
+        "canonical": _absolute(f"{path}?{urlencode({'q': filters.query})}" if filters.query else path),
+        "noindex": True,
     }
-    return render(request, "storefront/search.html", context)
+    if listing is not None:
+        context |= _listing_context(request, listing, path=path)
+    return _render_listing(request, "storefront/search.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def suggest(request: HttpRequest) -> HttpResponse:
+    query = " ".join((request.GET.get("q") or "").split())[:100]
+    products = selectors.search_suggestions(query=query)
+    context = {"query": query, "suggestions": products}
+    if not _partial(request):  # without JavaScript the full results page is the answer
+        return redirect(f"{reverse('storefront:search')}?{urlencode({'q': query})}")
+    return render(request, "storefront/_suggestions.html", context)
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def product(request: HttpRequest, slug: str) -> HttpResponse:
-    item = product_for_page(slug=slug)
+    item = selectors.product_for_page(slug=slug)
     if item is None:
         raise Http404("No such product.")
     variants = list(item.variants.all())
     if not variants:
         raise Http404("No such product.")
+
     chosen = None
     requested = request.GET.get("variant")
     if requested:
         chosen = next((v for v in variants if str(v.pk) == requested), None)
     if chosen is None:
+        changed = request.htmx.trigger_name if request.htmx else ""
+        chosen = selectors.variant_from_options(variants, request.GET, changed or "")
+        if chosen is not None and not request.htmx:
+            # The no-JavaScript form sent option values: settle on one shareable URL.
+            return redirect(f"{item.get_absolute_url()}?variant={chosen.pk}")
+    if chosen is None:
         chosen = next((v for v in variants if v.stock > 0), variants[0])
+
+    images = list(item.images.all())
+    photo = next((i for i in images if i.pk == chosen.image_id), images[0] if images else None)
     context = {
         "product": item,
         "variants": variants,
         "variant": chosen,
-        "images": list(item.images.all()),
+        "option_groups": selectors.option_groups(variants, chosen),
+        "photo": photo,
+        "images": images,
         "max_quantity": max(min(chosen.stock, settings.SHOP_MAX_LINE_QUANTITY), 1),
+        "wishlisted": selectors.wishlist_ids(request.user),
+        "alert_email": request.user.email if request.user.is_authenticated else "",
     }
-    template = "storefront/product.html#variant-panel" if request.htmx else "storefront/product.html"
-    return render(request, template, context)
+    variant_url = f"{item.get_absolute_url()}?variant={chosen.pk}"
+    if _partial(request):
+        response = render(request, "storefront/_variant_update.html", context)
+        response["HX-Push-Url"] = variant_url
+        return response
+
+    tree = selectors.category_tree()
+    can_review = selectors.user_bought_product(user=request.user, product_id=item.pk)
+    context |= {
+        "breadcrumbs": tree.ancestors(item.category_id),
+        "reviews": selectors.product_reviews(product=item),
+        "my_review": selectors.review_of(user=request.user, product=item) if can_review else None,
+        "can_review": can_review,
+        "related": selectors.related_products(product=item),
+        "canonical": _absolute(item.get_absolute_url()),
+        "currency": settings.SHOP_CURRENCY.upper(),
+        "json_ld": _product_json_ld(item, variants, images, tree.ancestors(item.category_id)),
+    }
+    return render(request, "storefront/product.html", context)
+
+
+def _availability(stock: int) -> str:
+    return "https://schema.org/InStock" if stock > 0 else "https://schema.org/OutOfStock"
+
+
+def _product_json_ld(item: Product, variants, images, crumbs) -> str:
+    """schema.org Product (offers, availability, rating) and BreadcrumbList, as JSON."""
+    currency = settings.SHOP_CURRENCY.upper()
+    url = _absolute(item.get_absolute_url())
+    prices = [v.price for v in variants]
+    in_stock = sum(v.stock for v in variants)
+    if len(variants) == 1:
+        offers = {"@type": "Offer", "price": f"{prices[0]:.2f}", "priceCurrency": currency,
+                  "availability": _availability(in_stock), "url": url, "sku": variants[0].sku}
+    else:
+        offers = {"@type": "AggregateOffer", "lowPrice": f"{min(prices):.2f}", "highPrice": f"{max(prices):.2f}",
+                  "offerCount": len(variants), "priceCurrency": currency, "availability": _availability(in_stock),
+                  "offers": [
+                      {"@type": "Offer", "sku": v.sku, "name": v.label or item.name, "price": f"{v.price:.2f}",
+                       "priceCurrency": currency, "availability": _availability(v.stock),
+                       "url": f"{url}?variant={v.pk}"}
+                      for v in variants
+                  ]}
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": item.name,
+        "description": item.description,
+        "url": url,
+        "sku": variants[0].sku,
+        "category": item.category.name,
+        "brand": {"@type": "Brand", "name": settings.SHOP_NAME},
+        "image": [_absolute(i.image.url) if i.image.url.startswith("/") else i.image.url for i in images],
+        "offers": offers,
+    }
+    if item.rating_count:
+        data["aggregateRating"] = {"@type": "AggregateRating", "ratingValue": f"{item.rating_avg:.2f}",
+                                   "reviewCount": item.rating_count, "bestRating": "5", "worstRating": "1"}
+    breadcrumbs = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": c.name, "item": _absolute(c.url)}
+            for n, c in enumerate(crumbs, start=1)
+        ] + [{"@type": "ListItem", "position": len(crumbs) + 1, "name": item.name, "item": url}],
+    }
+    text = json.dumps([data, breadcrumbs], ensure_ascii=False)
+    # Safe inside <script>: no "</script>", no HTML comment openers.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# --------------------------------------------------------------------------
+# Reviews
+# --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def review(request: HttpRequest, slug: str) -> HttpResponse:
+    item = get_object_or_404(Product.objects.visible(), slug=slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(f"{item.get_absolute_url()}#reviews")
+    existing = Review.objects.filter(product=item, user=request.user).first()
+    can_review = selectors.user_bought_product(user=request.user, product_id=item.pk)
+    error = ""
+    values = {"rating": existing.rating if existing else 0, "title": existing.title if existing else "",
+              "body": existing.body if existing else ""}
+    if request.method == "POST":
+        try:
+            rating = int(request.POST.get("rating") or 0)
+        except ValueError:
+            rating = 0
+        values = {"rating": rating, "title": request.POST.get("title", ""), "body": request.POST.get("body", "")}
+        try:
+            services.review_save(user=request.user, product=item, data=ReviewData(**values))
+        except StorefrontError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "Thank you: your review is published." if not existing
+                             else "Your review is updated.")
+            target = f"{item.get_absolute_url()}#reviews"
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = target
+                return response
+            return redirect(target)
+    context = {"product": item, "existing": existing, "can_review": can_review, "error": error, "values": values,
+               "stars": [5, 4, 3, 2, 1], "noindex": True}
+    template = "storefront/review_form.html#review-form" if _partial(request) else "storefront/review_form.html"
+    return render(request, template, context, status=400 if error else 200)
+
+
+# --------------------------------------------------------------------------
+# Wishlist
+# --------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def wishlist(request: HttpRequest) -> HttpResponse:
+    products = selectors.wishlist_products(request.user)
+    return render(request, "storefront/wishlist.html", {
+        "products": products, "wishlisted": {p.pk for p in products}, "noindex": True,
+    })
+
+
+@require_POST
+def wishlist_toggle(request: HttpRequest, product_id: int) -> HttpResponse:
+    item = get_object_or_404(Product.objects.visible(), pk=product_id)
+    back = request.POST.get("next") or item.get_absolute_url()
+    if not back.startswith("/") or back.startswith("//"):
+        back = item.get_absolute_url()
+    if not request.user.is_authenticated:
+        services.wishlist_remember_for_guest(session=request.session, product_id=item.pk)
+        messages.info(request, f"Sign in to save {item.name} to your wishlist. We will add it as soon as you have.")
+        login = f"{reverse('account_login')}?{urlencode({'next': back})}"
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = login
+            return response
+        return HttpResponseRedirect(login)
+    try:
+        saved = services.wishlist_toggle(user=request.user, product_id=item.pk)
+    except StorefrontError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    if request.htmx:
+        return render(request, "storefront/_wishlist_button.html", {
+            "product": item, "saved": saved, "next": back, "announce": True,
+        })
+    messages.success(request, f"Saved {item.name} to your wishlist." if saved
+                     else f"Removed {item.name} from your wishlist.")
+    return redirect(back)
+
+
+# --------------------------------------------------------------------------
+# Back in stock
+# --------------------------------------------------------------------------
+
+
+@require_POST
+def stock_alert(request: HttpRequest, slug: str) -> HttpResponse:
+    item = get_object_or_404(Product.objects.visible(), slug=slug)
+    try:
+        variant_id = int(request.POST.get("variant") or 0)
+    except ValueError:
+        variant_id = 0
+    if not item.variants.filter(pk=variant_id).exists():
+        variant_id = 0
+    email = request.POST.get("email", "")
+    try:
+        if not variant_id:
+            raise StorefrontError("Please choose an option first.")
+        services.stock_alert_subscribe(variant_id=variant_id, email=email)
+        message, ok = f"Thanks! We will email {email.strip().lower()} once when it is back.", True
+    except StorefrontError as exc:
+        message, ok = exc.message, False
+    if request.htmx:
+        return render(request, "storefront/_stock_alert_feedback.html", {"message": message, "ok": ok},
+                      status=200)
+    (messages.success if ok else messages.error)(request, message)
+    return redirect(f"{item.get_absolute_url()}?variant={variant_id}" if variant_id else item.get_absolute_url())
+
+
+# --------------------------------------------------------------------------
+# robots.txt
+# --------------------------------------------------------------------------
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /checkout/",
+        "Disallow: /accounts/",
+        "Disallow: /orders/",
+        "Disallow: /wishlist/",
+        "Disallow: /search/suggest/",
+        "Allow: /",
+        "",
+        f"Sitemap: {_absolute(reverse('sitemap'))}",
+        "",
+    ]
+    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

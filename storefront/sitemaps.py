@@ -1,0 +1,41 @@
+"""sitemap.xml: the home page, every category and every product on sale."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from storefront.models import Category
+from storefront.selectors import sitemap_products
+
+
+class HomeSitemap(Sitemap):
+    changefreq = "daily"
+    priority = 1.0
+
+    def items(self):
+        return ["storefront:home"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class CategorySitemap(Sitemap):
+    changefreq = "daily"
+    priority = 0.8
+
+    def items(self):
+        return Category.objects.only("slug").order_by("id")
+
+
+class ProductSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.6
+    limit = 10_000  # per sitemap page; sitemap.xml is an index when there are more
+
+    def items(self):
+        return sitemap_products()
+
+    def lastmod(self, item):
+        return item.updated
+
+
+SITEMAPS = {"home": HomeSitemap, "categories": CategorySitemap, "products": ProductSitemap}

@@ -1,0 +1,10 @@
+"""Background work. Tasks take ids, load fresh rows and call a service."""
+
+from huey.contrib.djhuey import db_task
+
+from storefront import services
+
+
+@db_task(retries=6, retry_delay=15, retry_backoff=2)
+def send_back_in_stock(variant_id: int) -> None:
+    services.stock_alerts_send(variant_id=variant_id)

@@ -1,0 +1,135 @@
+"""A real huey consumer on real Redis sends a receipt end to end.
+
+Three real processes: this test (it owns the test database), a "web" process
+that marks an order paid (its huey writes to Redis), and `manage.py run_huey`
+(the Procfile's worker), which sends the mail to a folder.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from checkout import services
+from checkout.models import Order, OutboxEmail
+from tests import factories
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS = "redis://127.0.0.1:6379/15"
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+def _redis_ready() -> bool:
+    try:
+        import redis
+
+        return redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def redis_db():
+    if not _redis_ready():
+        if os.environ.get("CI_REQUIRE_SERVICES"):
+            pytest.fail("Redis is required in CI but is not answering on 127.0.0.1:6379")
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    import redis
+
+    client = redis.Redis.from_url(REDIS)
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def _env(mail_dir: Path, redis_url: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}
+    return env | {
+        "DJANGO_SETTINGS_MODULE": "shop.settings", "DJANGO_DEBUG": "true", "DATABASE_URL": _database_url(),
+        "REDIS_URL": redis_url, "HUEY_IMMEDIATE": "false", "EMAIL_URL": f"filemail://{mail_dir}",
+        "STRIPE_SECRET_KEY": "", "PYTHONUNBUFFERED": "1",
+    }
+
+
+def _in_web_process(code: str, env: dict) -> subprocess.CompletedProcess:
+    script = "import django; django.setup()\n" + code
+    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=60)
+
+
+def _pending_demo_order(settings_fixture) -> Order:
+    settings_fixture.DEBUG = True
+    settings_fixture.STRIPE_SECRET_KEY = ""
+    variant = factories.variant(stock=5, price="42.00")
+    order = services.order_place(cart=factories.cart_with((variant, 1)), details=factories.details(),
+                                 checkout_token="h" * 32)
+    services.payment_start(order=order, success_url="http://t/s", cancel_url="http://t/c")
+    return order
+
+
+def _wait_for(predicate, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_real_consumer_sends_the_receipt(redis_db, tmp_path, settings):
+    order = _pending_demo_order(settings)
+    env = _env(tmp_path, REDIS)
+    worker = subprocess.Popen([sys.executable, "manage.py", "run_huey", "--workers", "2"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        paid = _in_web_process(
+            "from checkout.services import demo_payment_complete\n"
+            f"print(demo_payment_complete(session_id='demo_{order.number}', pay=True).status)", env)
+        assert paid.returncode == 0, paid.stderr
+        assert paid.stdout.strip().endswith("paid")
+        receipt = OutboxEmail.objects.get(order=order, kind=OutboxEmail.Kind.RECEIPT)
+        assert _wait_for(lambda: OutboxEmail.objects.get(pk=receipt.pk).status == OutboxEmail.Status.SENT), \
+            "the worker did not send the receipt"
+        files = list(tmp_path.glob("*.log"))
+        assert len(files) == 1
+        content = files[0].read_text()
+        assert order.display_number in content and "ada@example.com" in content
+        order.refresh_from_db()
+        assert order.receipt_sent_at is not None
+    finally:
+        worker.terminate()
+        output = worker.communicate(timeout=20)[0]
+    assert "send_email" in output  # the consumer really ran the task
+
+
+def test_with_redis_down_the_payment_completes_and_the_sweep_sends_the_email(redis_db, tmp_path, settings,
+                                                                               mailoutbox):
+    order = _pending_demo_order(settings)
+    env = _env(tmp_path, "redis://127.0.0.1:1/0")  # nothing listens there
+    paid = _in_web_process(
+        "from checkout.services import demo_payment_complete\n"
+        f"print(demo_payment_complete(session_id='demo_{order.number}', pay=True).status)", env)
+    assert paid.returncode == 0, paid.stderr
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID  # the shopper's payment is recorded regardless
+    receipt = OutboxEmail.objects.get(order=order, kind=OutboxEmail.Kind.RECEIPT)
+    assert receipt.status == OutboxEmail.Status.QUEUED  # waiting: the task could not be enqueued
+    # Redis is back: the periodic sweep (here called directly) sends it, once.
+    assert services.outbox_sweep(queued_for_seconds=0) == 1
+    assert services.outbox_sweep(queued_for_seconds=0) == 0
+    assert len(mailoutbox) == 1 and order.display_number in mailoutbox[0].subject
+    assert not list(tmp_path.glob("*.log"))

@@ -1,0 +1,149 @@
+"""The outbox: written with the change, sent once, retried, swept."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connections, transaction
+from django.utils import timezone
+
+from checkout import services
+from checkout.models import Order, OutboxEmail
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+DEAD_SMTP = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                         "OPTIONS": {"host": "127.0.0.1", "port": 1, "timeout": 2}}}
+LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+def _paid_order(token="o" * 32):
+    variant = factories.variant(stock=5)
+    order = services.order_place(cart=factories.cart_with((variant, 1)), details=factories.details(),
+                                 checkout_token=token)
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.PAID, payment_state=Order.PaymentState.PAID,
+                                             amount_paid=order.total)
+    order.refresh_from_db()
+    return order
+
+
+def test_the_email_is_written_in_the_same_transaction_and_rolled_back_with_it():
+    order = _paid_order()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.email_queue(order=order, kind=OutboxEmail.Kind.SHIPPED)
+        assert OutboxEmail.objects.count() == 1
+        raise RuntimeError("the change failed after the email was written")
+    assert OutboxEmail.objects.count() == 0
+
+
+def test_one_receipt_per_order_and_each_row_is_sent_once(mailoutbox):
+    order = _paid_order()
+    first = services.email_queue(order=order, kind=OutboxEmail.Kind.RECEIPT)
+    assert services.email_queue(order=order, kind=OutboxEmail.Kind.RECEIPT) is None
+    assert services.email_send(email_id=first.pk) is True
+    assert services.email_send(email_id=first.pk) is False
+    assert len(mailoutbox) == 1
+    first.refresh_from_db()
+    order.refresh_from_db()
+    assert first.status == OutboxEmail.Status.SENT and first.attempts == 1
+    assert order.receipt_sent_at is not None
+    assert "text/html" in mailoutbox[0].alternatives[0].mimetype
+
+
+def test_an_smtp_error_is_recorded_and_the_retry_sends_it(settings, mailoutbox):
+    order = _paid_order()
+    email = services.email_queue(order=order, kind=OutboxEmail.Kind.RECEIPT)
+    settings.MAILERS = DEAD_SMTP  # a real SMTP connection to a port where nothing listens
+    with pytest.raises(OSError):
+        services.email_send(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.QUEUED and email.attempts == 1
+    assert "Connection" in email.last_error or "refused" in email.last_error.lower()
+    settings.MAILERS = LOCMEM
+    assert services.email_send(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.SENT and email.attempts == 2 and email.last_error == ""
+    assert len(mailoutbox) == 1
+
+
+def test_after_too_many_attempts_the_row_is_failed_for_staff(settings):
+    order = _paid_order()
+    email = services.email_queue(order=order, kind=OutboxEmail.Kind.RECEIPT)
+    OutboxEmail.objects.filter(pk=email.pk).update(attempts=services.OUTBOX_MAX_ATTEMPTS - 1)
+    settings.MAILERS = DEAD_SMTP
+    with pytest.raises(OSError):
+        services.email_send(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.FAILED
+
+
+def test_the_sweeper_sends_rows_left_queued_once(mailoutbox):
+    order = _paid_order()
+    # Written while the queue was down: the row is there, no task ever ran.
+    email = OutboxEmail.objects.create(order=order, kind=OutboxEmail.Kind.RECEIPT, to=order.email,
+                                       subject="s", body_text="t", body_html="<p>h</p>")
+    OutboxEmail.objects.filter(pk=email.pk).update(updated=timezone.now() - timedelta(minutes=5))
+    assert services.outbox_sweep() == 1
+    assert services.outbox_sweep() == 0
+    assert len(mailoutbox) == 1
+
+
+def test_a_row_stuck_in_sending_is_surfaced_not_sent_again(mailoutbox):
+    order = _paid_order()
+    email = OutboxEmail.objects.create(order=order, kind=OutboxEmail.Kind.SHIPPED, to=order.email,
+                                       subject="s", body_text="t", body_html="h", status=OutboxEmail.Status.SENDING)
+    OutboxEmail.objects.filter(pk=email.pk).update(updated=timezone.now() - timedelta(hours=1))
+    services.outbox_sweep()
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.FAILED and "resend" in email.last_error
+    assert mailoutbox == []
+    services.email_resend(email=email)
+    services.email_send(email_id=email.pk)
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_never_twice_when_workers_race_for_the_same_row(mailoutbox):
+    order = _paid_order()
+    email = OutboxEmail.objects.create(order=order, kind=OutboxEmail.Kind.RECEIPT, to=order.email,
+                                       subject="s", body_text="t", body_html="h")
+    barrier = threading.Barrier(6)
+    results = []
+
+    def send():
+        try:
+            barrier.wait(timeout=10)
+            results.append(services.email_send(email_id=email.pk))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    [t.start() for t in threads]
+    [t.join(30) for t in threads]
+    assert sorted(results) == [False] * 5 + [True]
+    assert len(mailoutbox) == 1
+
+
+def test_every_customer_email_renders_in_html_and_text():
+    order = _paid_order()
+    order.carrier, order.tracking_number, order.tracking_url = "DHL", "JD1", "https://dhl.example/JD1"
+    for kind in OutboxEmail.Kind.values:
+        email = OutboxEmail(order=order, kind=kind)
+        from checkout.emails import render_customer_email
+
+        subject, text, html = render_customer_email(order=order, kind=kind)
+        assert order.display_number in subject
+        assert order.display_number in text and order.display_number in html
+        assert "{%" not in text and "{{" not in html
+        assert email.get_kind_display()
+
+
+def test_customer_names_are_escaped_in_html_emails():
+    order = _paid_order()
+    Order.objects.filter(pk=order.pk).update(full_name="<script>alert(1)</script>")
+    order.refresh_from_db()
+    from checkout.emails import render_customer_email
+
+    _, text, html = render_customer_email(order=order, kind=OutboxEmail.Kind.RECEIPT)
+    assert "<script>" not in html and "&lt;script&gt;" in html
