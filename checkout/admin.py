@@ -224,7 +224,7 @@ class OrderAdmin(admin.ModelAdmin):
             raise PermissionDenied
         label, form_class, run, _ = ACTIONS[action]
         initial = {"amount": order.refundable} if action == "refund" else {}
-        form = form_class(request.POST or None, initial=initial)
+        form = form_class(request.POST if request.method == "POST" else None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
                 run(order, form.cleaned_data, request.user)

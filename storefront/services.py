@@ -48,42 +48,70 @@ def _rendition_name(original: str, width: int) -> str:
     return str(path.parent / "renditions" / f"{path.stem}-{width}.webp")
 
 
-def image_renditions_make(*, image: ProductImage, widths: tuple[int, ...] = RENDITION_WIDTHS) -> dict[str, str]:
-    """Resized WebP copies of an uploaded picture, made once (files already there are reused).
+def renditions_for_file(*, name: str, width: int | None = None,
+                        widths: tuple[int, ...] = RENDITION_WIDTHS) -> dict[str, str]:
+    """Resized WebP copies of the stored picture `name` (original `width` px wide),
+    narrower than the original; files already made are reused, never redrawn."""
+    made: dict[str, str] = {}
+    source = None
+    for target in widths:
+        if width and target >= width:
+            continue
+        rendition = _rendition_name(name, target)
+        if not default_storage.exists(rendition):
+            if source is None:
+                with default_storage.open(name, "rb") as fh:
+                    picture = Image.open(fh)
+                    picture.load()
+                source = picture.convert("RGB")
+                if source.width <= target:
+                    break
+            height = round(source.height * target / source.width)
+            buf = io.BytesIO()
+            source.resize((target, height), Image.Resampling.LANCZOS).save(
+                buf, "WEBP", quality=RENDITION_QUALITY, method=4
+            )
+            rendition = default_storage.save(rendition, ContentFile(buf.getvalue()))
+        made[str(target)] = rendition
+    return made
 
-    Called when staff save a picture in the admin and by seed_demo; pages only
-    read `renditions`, they never resize.
+
+def image_renditions_make(*, image: ProductImage) -> dict[str, str]:
+    """Make an uploaded picture's renditions once and record them on the row.
+
+    Called when staff save a picture in the admin (and in bulk by seed_demo);
+    pages only read `renditions`, they never resize.
     """
     if not image.image:
         return {}
-    made: dict[str, str] = {}
-    source = None
     try:
-        for width in widths:
-            if image.width and width >= image.width:
-                continue
-            name = _rendition_name(image.image.name, width)
-            if not default_storage.exists(name):
-                if source is None:
-                    with image.image.open("rb") as fh:
-                        source = Image.open(fh)
-                        source.load()
-                    source = source.convert("RGB")
-                height = round(source.height * width / source.width)
-                buf = io.BytesIO()
-                source.resize((width, height), Image.Resampling.LANCZOS).save(
-                    buf, "WEBP", quality=RENDITION_QUALITY, method=4
-                )
-                name = default_storage.save(name, ContentFile(buf.getvalue()))
-            made[str(width)] = name
-    except (OSError, ValueError) as exc:  # a file that is not a picture: keep the original only
+        made = renditions_for_file(name=image.image.name, width=image.width)
+    except (OSError, ValueError) as exc:  # not a picture Pillow can read: keep the original only
         logger.warning("No renditions for %s: %s", image.image.name, exc)
-        return {}
+        made = {}
     if made != image.renditions:
         image.renditions = made
         if image.pk:
             ProductImage.objects.filter(pk=image.pk).update(renditions=made)
     return made
+
+
+def product_ratings_refresh(*, product_ids: list[int]) -> None:
+    """Recount many products' ratings at once (bulk loads such as seed_demo): one
+    grouped query and one bulk update per batch."""
+    for start in range(0, len(product_ids), 1000):
+        chunk = product_ids[start:start + 1000]
+        stats = {
+            row["product_id"]: row
+            for row in Review.objects.filter(product_id__in=chunk, hidden=False)
+            .values("product_id").annotate(avg=Avg("rating"), n=Count("id"))
+        }
+        rows = []
+        for pid in chunk:
+            row = stats.get(pid)
+            avg = (Decimal(str(row["avg"])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if row else None)
+            rows.append(Product(pk=pid, rating_avg=avg, rating_count=row["n"] if row else 0))
+        Product.objects.bulk_update(rows, ["rating_avg", "rating_count"], batch_size=500)
 
 
 # --------------------------------------------------------------------------

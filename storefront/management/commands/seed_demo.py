@@ -43,7 +43,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
-from storefront.models import Category, Product, ProductImage, Variant
+from django.apps import apps
+
+from storefront.models import Category, OptionType, OptionValue, Product, ProductImage, Review, Variant
+from storefront.services import product_ratings_refresh, renditions_for_file
 
 SEED = 42
 DEFAULT_PRODUCTS = 48
@@ -56,6 +59,25 @@ BATCH_SIZE = 500
 IMAGE_SIZE = 800
 SUPERSAMPLE = 2  # draw at 2x, then downsample: smooth edges without antialiasing support
 JPEG_QUALITY = 82
+
+CUSTOMERS = 400  # demo customers who bought things and reviewed them
+CUSTOMER_NAMES = ["Maya", "Tom", "Priya", "Jonas", "Aisha", "Liam", "Sofia", "Kenji", "Elena", "Omar",
+                  "Grace", "Mateo", "Hannah", "Ravi", "Chloe", "Felix", "Nia", "Oskar", "Leila", "Sam"]
+REVIEW_TEXT = {
+    5: [("Love it", "Exactly as pictured and beautifully made. I use it every day."),
+        ("Worth every penny", "Solid, well finished and it arrived quickly. Already ordered another as a gift."),
+        ("Perfect", "Better than I expected. The quality is obvious the moment you pick it up."),
+        ("Great quality", "Feels like it will last for years. Lovely colour too.")],
+    4: [("Very good", "Really nice, just slightly smaller than I imagined. Would buy again."),
+        ("Happy with it", "Good quality and well packed. Took a few days longer to arrive than expected."),
+        ("Nice piece", "Does the job well and looks good doing it. Colour is a touch darker in person.")],
+    3: [("It's fine", "Decent, but nothing special for the price."),
+        ("Okay", "Works as described. The finish could be better in places.")],
+    2: [("Not for me", "Smaller than it looks in the photos and the colour was off."),
+        ("Disappointed", "Arrived with a small mark. Customer service were helpful though.")],
+    1: [("Returned it", "Did not match the description, so I sent it back. The refund was quick."),
+        ("Poor", "Broke within a week of normal use.")],
+}
 
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "admin"
@@ -1081,6 +1103,25 @@ class VariantSpec:
     price: Decimal
     stock: int
     position: int
+    options: list[tuple[str, str]] = field(default_factory=list)  # (option type, value), e.g. ("Size", "M")
+    colour: str = ""  # the palette this variant is in, for its picture
+
+
+# Option type per scheme, in the order the product page shows them.
+SCHEME_OPTION_TYPES = {
+    "apparel": ["Size"], "socks": ["Size"], "size": ["Size"], "colour": ["Colour"],
+    "size_colour": ["Size", "Colour"], "nib": ["Nib"], "volume": ["Volume"], "weight": ["Weight"],
+    "pack": ["Pack"], "grind": ["Grind"],
+}
+OPTION_TYPE_ORDER = ["Size", "Colour", "Nib", "Volume", "Weight", "Pack", "Grind"]
+
+
+def _variant_options(scheme: str, label: str) -> list[tuple[str, str]]:
+    types = SCHEME_OPTION_TYPES.get(scheme, [])
+    if not types or not label:
+        return []
+    values = label.split(" / ") if len(types) > 1 else [label]
+    return list(zip(types, values))
 
 
 @dataclass
@@ -1231,7 +1272,10 @@ def build_catalog(count: int) -> list[ProductSpec]:
             else:
                 stock = rng.randint(5, 60)
             sku = f"{group}-{kind.code}-{i + 1:04d}" + (f"-{code}" if code else "")
-            variants.append(VariantSpec(sku, label, _price(base, mult, ending, extra), stock, pos))
+            options = _variant_options(scheme, label)
+            variant_colour = dict(options).get("Colour", colour)
+            variants.append(VariantSpec(sku, label, _price(base, mult, ending, extra), stock, pos, options,
+                                        variant_colour if variant_colour in PALETTES else colour))
         if not is_sold_out and not any(v.stock for v in variants):
             variants[0].stock = rng.randint(5, 60)
 
@@ -1269,10 +1313,11 @@ def build_catalog(count: int) -> list[ProductSpec]:
                     kind.shape, c, pos + 1, dx, scale, angle if pos == 0 else -angle / 2, pos,
                 ))
         else:
+            # One shared picture per colour the product comes in (the first is its main colour).
             images = [ImageSpec(
-                f"products/demo-pool-{kind.key}-{PALETTES[colour].code.lower()}.jpg",
-                _alt(kind, {"material": ""}, colour, 1), kind.shape, colour, 1,
-            )]
+                f"products/demo-pool-{kind.key}-{PALETTES[c].code.lower()}.jpg",
+                _alt(kind, {"material": ""}, c, 1), kind.shape, c, 1, position=pos,
+            ) for pos, c in enumerate(colours)]
 
         specs.append(ProductSpec(
             index=i, kind=kind.key, name=name, slug=slug, description=description, category=kind.category,
@@ -1324,7 +1369,8 @@ class Command(BaseCommand):
                 f"{stats['products_present']} already present; "
                 f"{categories_new} categories created, {len(CATEGORIES) - categories_new} already present; "
                 f"{stats['variants_new']} variants and {stats['images_new']} images added "
-                f"({stats['files_new']} image files written) in {elapsed:.1f}s."
+                f"({stats['files_new']} image files written), {stats.get('reviews_new', 0)} reviews "
+                f"in {elapsed:.1f}s."
             )
             self.stdout.write(admin_line)
 
@@ -1387,9 +1433,16 @@ class Command(BaseCommand):
                                         stock=v.stock, active=True, position=v.position))
         Variant.objects.bulk_create(variants, batch_size=BATCH_SIZE)
         stats["variants_new"] = len(variants)
+        if any(v.pk is None for v in variants):
+            ids = dict(Variant.objects.filter(sku__in=[v.sku for v in variants]).values_list("sku", "id"))
+            for v in variants:
+                v.pk = ids[v.sku]
+        specs = [v for s in todo for v in s.variants]  # same order as `variants`
+        self._options(variants, specs)
 
         storage = ProductImage._meta.get_field("image").storage
         stored: dict[str, str] = {}  # wanted name -> name in storage
+        renditions: dict[str, dict[str, str]] = {}
         images = []
         for p, s in zip(rows, todo):
             for img in s.images:
@@ -1399,11 +1452,140 @@ class Command(BaseCommand):
                     else:
                         stored[img.name] = storage.save(img.name, ContentFile(img.render()))
                         stats["files_new"] += 1
+                    # Resized copies, made once per file (shared pictures share them too).
+                    renditions[img.name] = renditions_for_file(name=stored[img.name], width=IMAGE_SIZE)
                 images.append(ProductImage(product_id=p.pk, image=stored[img.name], width=IMAGE_SIZE,
-                                           height=IMAGE_SIZE, alt=img.alt[:200], position=img.position))
+                                           height=IMAGE_SIZE, alt=img.alt[:200], position=img.position,
+                                           renditions=renditions[img.name]))
         ProductImage.objects.bulk_create(images, batch_size=BATCH_SIZE)
         stats["images_new"] = len(images)
+
+        # Each variant shows the picture in its own colour when the product has one.
+        image_ids = {}
+        for row in ProductImage.objects.filter(product_id__in=[p.pk for p in rows]).values_list(
+            "product_id", "position", "id"
+        ):
+            image_ids[(row[0], row[1])] = row[2]
+        with_pictures = []
+        for p, s in zip(rows, todo):
+            by_colour = {img.palette: image_ids.get((p.pk, img.position)) for img in reversed(s.images)}
+            if len(by_colour) < 2:
+                continue
+            for v in s.variants:
+                variant = self._by_sku.get(v.sku)
+                image_id = by_colour.get(v.colour)
+                if variant is not None and image_id:
+                    variant.image_id = image_id
+                    with_pictures.append(variant)
+        Variant.objects.bulk_update(with_pictures, ["image"], batch_size=BATCH_SIZE)
+
+        stats["reviews_new"] = self._reviews(rows, todo)
         return stats
+
+    # -- option types and values ---------------------------------------------
+
+    def _options(self, variants: list[Variant], specs: list[VariantSpec]) -> None:
+        self._by_sku = {}
+        wanted_types = {name for spec in specs for name, _ in spec.options}
+        types = {t.name: t for t in OptionType.objects.filter(name__in=wanted_types)}
+        for name in sorted(wanted_types - set(types), key=OPTION_TYPE_ORDER.index):
+            types[name] = OptionType.objects.create(name=name, position=OPTION_TYPE_ORDER.index(name))
+        values = {(ov.option_type_id, ov.value): ov for ov in OptionValue.objects.filter(option_type__in=types.values())}
+        order: dict[tuple[int, str], int] = {}
+        for spec in specs:  # values keep the order products list them in (S, M, L, XL)
+            for name, value in spec.options:
+                order.setdefault((types[name].pk, value), spec.position)
+        missing = [OptionValue(option_type_id=tid, value=value, position=pos)
+                   for (tid, value), pos in order.items() if (tid, value) not in values]
+        OptionValue.objects.bulk_create(missing, batch_size=BATCH_SIZE)
+        values = {(ov.option_type_id, ov.value): ov for ov in OptionValue.objects.filter(option_type__in=types.values())}
+        through = Variant.option_values.through
+        links = []
+        for variant, spec in zip(variants, specs):
+            self._by_sku[spec.sku] = variant
+            for name, value in spec.options:
+                links.append(through(variant_id=variant.pk, optionvalue_id=values[(types[name].pk, value)].pk))
+        through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+
+    # -- reviews from demo customers with paid orders ------------------------
+
+    def _reviews(self, rows: list[Product], todo: list[ProductSpec]) -> int:
+        """Believable reviews: most products have a few, written by demo customers
+        who each have a paid order with the product (so every review is a verified
+        purchase). Deterministic per product, like the catalog."""
+        plan = []  # (product, spec, [(customer index, rating, title, body)])
+        for p, s in zip(rows, todo):
+            rng = random.Random(f"reviews-{s.index}")
+            r = rng.random()
+            n = 0 if r < 0.3 else rng.randint(1, 3) if r < 0.8 else rng.randint(4, 12)
+            if s.sold_out and n:
+                n = rng.randint(0, 2)
+            picks = rng.sample(range(CUSTOMERS), n)
+            entries = []
+            for customer in picks:
+                rating = rng.choices([5, 4, 3, 2, 1], weights=[46, 30, 13, 7, 4])[0]
+                title, body = rng.choice(REVIEW_TEXT[rating])
+                entries.append((customer, rating, title, body))
+            if entries:
+                plan.append((p, s, entries))
+        if not plan:
+            return 0
+        customers = self._customers()
+        Order = apps.get_model("checkout", "Order")
+        OrderLine = apps.get_model("checkout", "OrderLine")
+        now = timezone.now()
+        by_customer: dict[int, list] = {}
+        for p, s, entries in plan:
+            variant = self._by_sku[s.variants[0].sku]
+            for customer, rating, title, body in entries:
+                by_customer.setdefault(customer, []).append((p, variant, rating, title, body, s.age))
+        orders, lines, reviews = [], [], []
+        for customer, items in sorted(by_customer.items()):
+            user = customers[customer]
+            # One paid order per few products, as if they came back now and then.
+            for start in range(0, len(items), 4):
+                chunk = items[start:start + 4]
+                total = sum((v.price for _, v, *_ in chunk), Decimal("0.00"))
+                order = Order(
+                    user=user, status="paid", email=user.email, full_name=user.full_name,
+                    address_line1="1 Demo Street", city="Bristol", postal_code="BS1 4DJ", country="GB",
+                    currency=settings.SHOP_CURRENCY, subtotal=total, total=total,
+                    paid_at=now - min(age for *_, age in chunk) / 2, receipt_sent_at=now,
+                )
+                orders.append(order)
+                for p, v, rating, title, body, age in chunk:
+                    lines.append((order, OrderLine(variant_id=v.pk, product_name=p.name, variant_label=v.label,
+                                                   sku=v.sku, unit_price=v.price, quantity=1, line_total=v.price)))
+                    reviews.append(Review(product_id=p.pk, user=user, rating=rating, title=title, body=body,
+                                          verified=True))
+        Order.objects.bulk_create(orders, batch_size=BATCH_SIZE)
+        if any(o.pk is None for o in orders):
+            ids = dict(Order.objects.filter(number__in=[o.number for o in orders]).values_list("number", "id"))
+            for o in orders:
+                o.pk = ids[o.number]
+        for order, line in lines:
+            line.order_id = order.pk
+        OrderLine.objects.bulk_create([line for _, line in lines], batch_size=BATCH_SIZE)
+        Review.objects.bulk_create(reviews, batch_size=BATCH_SIZE, ignore_conflicts=True)
+        product_ratings_refresh(product_ids=[p.pk for p, _, _ in plan])
+        return len(reviews)
+
+    def _customers(self) -> list:
+        """The demo customers who write reviews (no password: they cannot sign in)."""
+        User = get_user_model()
+        emails = [f"{CUSTOMER_NAMES[i % len(CUSTOMER_NAMES)].lower()}.{i + 1}@customers.example.com"
+                  for i in range(CUSTOMERS)]
+        existing = {u.email: u for u in User._default_manager.filter(email__in=emails)}
+        missing = []
+        for i, email in enumerate(emails):
+            if email not in existing:
+                user = User(email=email, full_name=f"{CUSTOMER_NAMES[i % len(CUSTOMER_NAMES)]} "
+                                                   f"{'ABCDEFGHJKLMNPRSTW'[i % 18]}.")
+                user.set_unusable_password()
+                missing.append(user)
+        User._default_manager.bulk_create(missing, batch_size=BATCH_SIZE)
+        existing = {u.email: u for u in User._default_manager.filter(email__in=emails)}
+        return [existing[e] for e in emails]
 
     # -- admin user ----------------------------------------------------------
 
