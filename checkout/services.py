@@ -11,7 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -283,7 +283,7 @@ def order_place(*, cart: AnyCart, details: CheckoutDetails, checkout_token: str,
     """
     existing = Order.objects.filter(checkout_token=checkout_token).first()
     if existing:
-        return existing
+        return _order_hold_again(existing)
     try:
         return _order_place(cart=cart, details=details, checkout_token=checkout_token, user=user)
     except IntegrityError:
@@ -292,6 +292,34 @@ def order_place(*, cart: AnyCart, details: CheckoutDetails, checkout_token: str,
         if existing:
             return existing
         raise
+
+
+def _hold_expiry():
+    """When a new hold (and its Checkout Session) ends. Stripe wants at least 30
+    minutes ahead when the session is created, so one minute of margin is added."""
+    return timezone.now() + timedelta(minutes=max(settings.SHOP_HOLD_MINUTES, 30) + 1)
+
+
+def _order_hold_again(order: Order) -> Order:
+    """The same form posted again after Stripe failed: hold the stock again for the
+    same order, so the retry reuses the same Checkout Session (same idempotency key)."""
+    with transaction.atomic():
+        order = _locked(order.pk)
+        if order.status != S.PENDING_PAYMENT or order.stock_held:
+            return order
+        try:
+            with transaction.atomic():
+                _stock_take([(l.variant_id, l.quantity, l.product_name) for l in order.lines.exclude(variant=None)])
+        except CheckoutError:
+            order_cancel(order=order, actor_label="shopper", note="Stock ran out before the payment could start.")
+            raise
+        order.stock_held = True
+        if order.hold_expires_at is None or order.hold_expires_at < timezone.now() + timedelta(minutes=30, seconds=30):
+            # Too close to Stripe's 30-minute minimum: a new expiry (and so a new session).
+            order.hold_expires_at = _hold_expiry()
+        order.save(update_fields=["stock_held", "hold_expires_at", "updated"])
+        order_note_add(order=order, note="Stock held again for a new payment attempt.")
+        return order
 
 
 @transaction.atomic
@@ -345,7 +373,7 @@ def _order_place(*, cart: AnyCart, details: CheckoutDetails, checkout_token: str
         subtotal=subtotal,
         total=subtotal,
         stock_held=True,
-        hold_expires_at=timezone.now() + timedelta(minutes=settings.SHOP_HOLD_MINUTES),
+        hold_expires_at=_hold_expiry(),
     )
     for _ in range(5):  # 50 random bits: a clash is rare, but never fatal
         try:
@@ -411,10 +439,14 @@ def payment_start(*, order: Order, success_url: str, cancel_url: str) -> str:
             order=order,
             success_url=success_url,
             cancel_url=cancel_url,
-            expires_at=int((timezone.now() + timedelta(minutes=settings.SHOP_HOLD_MINUTES)).timestamp()),
+            expires_at=int(order.hold_expires_at.timestamp()),
         )
     except GatewayError as error:
-        order_cancel(order=order, actor_label="system", note=f"Stripe session failed: {error}")
+        # Release the hold but keep the order: the shopper's retry (the same form,
+        # the same token) holds the stock again and, with the same idempotency
+        # key, gets the session Stripe may have created before it failed.
+        stock_release(order=order)
+        order_note_add(order=order, note=f"Stripe session failed; stock released: {error}")
         raise CheckoutError(
             "We couldn't reach our payment provider. Nothing was charged and your cart is as you left it. "
             "Please try again in a moment."
@@ -643,6 +675,18 @@ HANDLERS = {
 }
 
 
+def _short_lock_timeout() -> None:
+    """Within this transaction, wait at most SHOP_LOCK_TIMEOUT_MS for a row lock.
+
+    A webhook that finds the order locked (a checkout, the shopper's return or a
+    staff action holds it) gives up quickly; the view answers 503 and Stripe
+    delivers the event again, instead of piling up waiting workers.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{settings.SHOP_LOCK_TIMEOUT_MS}ms"])
+
+
 def webhook_event_process(*, event: dict) -> str:
     """Record the event in the ledger and act on it, in one transaction.
 
@@ -651,6 +695,7 @@ def webhook_event_process(*, event: dict) -> str:
     """
     event_type = event["type"]
     with transaction.atomic():
+        _short_lock_timeout()
         try:
             with transaction.atomic():
                 record = WebhookEvent.objects.create(

@@ -113,7 +113,8 @@ def checkout_session_create(
     }
     try:
         session = client().v1.checkout.sessions.create(
-            params=params, options={"idempotency_key": f"order-{order.number}-session"}
+            # Same order and same expiry: the same session, however often this is retried.
+            params=params, options={"idempotency_key": f"order-{order.number}-session-{expires_at}"}
         )
     except stripe.StripeError as error:
         logger.warning("Stripe refused or failed to create a session for %s: %s", order.number, error)

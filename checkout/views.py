@@ -3,6 +3,7 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.db import OperationalError
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -143,11 +144,13 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(url, status=303)
             except CheckoutError as exc:
                 error = exc.message
-                # A fresh token: the next try is a new attempt, not a repeat of this one.
-                form = CheckoutForm(
-                    data={**request.POST.dict(), "checkout_token": uuid.uuid4().hex}
-                )
-                form.is_valid()
+                retry_same = Order.objects.filter(
+                    checkout_token=form.cleaned_data["checkout_token"], status=Order.Status.PENDING_PAYMENT
+                ).exists()
+                if not retry_same:
+                    # Nothing was created: the next try is a new attempt with a fresh token.
+                    form = CheckoutForm(data={**request.POST.dict(), "checkout_token": uuid.uuid4().hex})
+                    form.is_valid()
     else:
         initial = {"checkout_token": uuid.uuid4().hex}
         if request.user.is_authenticated:
@@ -270,6 +273,11 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     event_data = event.to_dict() if hasattr(event, "to_dict") else dict(event)
     try:
         result = services.webhook_event_process(event=event_data)
+    except OperationalError as exc:  # a lock wait timed out, or the database blinked
+        logger.warning("Webhook %s (%s) deferred: %s", event_data.get("id"), event_data.get("type"), exc)
+        response = HttpResponse("Busy; please retry.", status=503, content_type="text/plain")
+        response["Retry-After"] = "5"
+        return response
     except Exception:
         logger.exception("Webhook %s (%s) failed; Stripe will retry", event_data.get("id"), event_data.get("type"))
         return HttpResponse("Temporary failure; please retry.", status=500, content_type="text/plain")

@@ -3,7 +3,7 @@
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -23,10 +23,11 @@ def client_ip(request: HttpRequest) -> str:
 def rate_limited(key: str, *, limit: int, window: int = 60) -> bool:
     """Count one hit on `key`; True when it is over `limit` hits in `window` seconds.
 
-    Counted in the shared cache (Redis in production) so every gunicorn worker
-    sees the same count. If the cache is down, this fails safe: refused.
+    Counted in the shared "ratelimit" cache (Redis in production) so every
+    gunicorn worker sees the same count. If it is down, this fails safe: refused.
     """
     full_key = f"ratelimit:{key}"
+    cache = caches["ratelimit"]
     try:
         if cache.add(full_key, 1, timeout=window):
             return False
@@ -47,3 +48,13 @@ def safe_next(request: HttpRequest, default: str) -> str:
     ):
         return candidate
     return default
+
+
+def rate_limit_store_available() -> bool:
+    """Whether rate limits can be counted right now (if not, guarded actions are refused)."""
+    try:
+        caches["ratelimit"].get("ratelimit:ping")
+        return True
+    except Exception:
+        logger.warning("Rate-limit cache unavailable")
+        return False

@@ -110,16 +110,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and task queue ---------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 
+# Short socket timeouts: a Redis that hangs must not hang the shop.
+_REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False}
 if REDIS_URL:
     CACHES = {
+        # Pages, menus and sessions: fails open (see shop/cache.py).
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "shop.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "shop",
-        }
+            "OPTIONS": _REDIS_OPTIONS,
+        },
+        # Rate limits: errors surface, so limits fail safe (shop/http.py, accounts/adapter.py).
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "shop-rl",
+            "OPTIONS": _REDIS_OPTIONS,
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+    }
 
 # huey: Redis when REDIS_URL is set, otherwise tasks run in-process at once.
 # `immediate` is always set explicitly (djhuey would otherwise follow DEBUG).
@@ -172,6 +186,7 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
 }
 ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
@@ -262,6 +277,8 @@ X_FRAME_OPTIONS = "DENY"
 # Client IPs for rate limits: only trust X-Forwarded-For behind a known proxy
 # (Heroku's router appends the real client address as the last entry).
 SHOP_TRUST_X_FORWARDED_FOR = env.bool("SHOP_TRUST_X_FORWARDED_FOR", default=False)
+# allauth's own rate limits read the same one trusted hop.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if SHOP_TRUST_X_FORWARDED_FOR else 0
 
 # --- Stripe -----------------------------------------------------------------
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
@@ -284,6 +301,8 @@ SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=10)
 # Stripe accepts 30 minutes to 24 hours).
 SHOP_HOLD_MINUTES = env.int("SHOP_HOLD_MINUTES", default=30)
 SHOP_TRACKING_RATE_LIMIT = env.int("SHOP_TRACKING_RATE_LIMIT", default=5)
+# How long a webhook waits for a locked order row before answering 503 (Stripe retries).
+SHOP_LOCK_TIMEOUT_MS = env.int("SHOP_LOCK_TIMEOUT_MS", default=3000)
 # A payment that arrives after its stock sold out: refund it at once (true) or
 # keep the order "paid, waiting for stock" for staff to decide (false).
 SHOP_AUTO_REFUND_OUT_OF_STOCK = env.bool("SHOP_AUTO_REFUND_OUT_OF_STOCK", default=False)

@@ -350,7 +350,7 @@ def search_products(*, query: str, base: QuerySet[Product] | None = None) -> Sea
     base = visible_products() if base is None else base
     words = _words(query)
     if not words:
-        return SearchResult(base.none())
+        return SearchResult(base.none().annotate(rank=Value(0.0, output_field=FloatField())))
     category_ids = _matching_category_ids(words)
     if uses_postgres_search():
         tsquery = _prefix_tsquery(words)
@@ -369,7 +369,7 @@ def search_products(*, query: str, base: QuerySet[Product] | None = None) -> Sea
             return SearchResult(matches)
         ids = _typo_ids(words)
         if not ids:
-            return SearchResult(base.none())
+            return SearchResult(base.none().annotate(rank=Value(0.0, output_field=FloatField())))
         ranked = Case(*[When(pk=pk, then=Value(float(len(ids) - i))) for i, pk in enumerate(ids)],
                       default=Value(0.0), output_field=FloatField())
         return SearchResult(base.filter(pk__in=ids).annotate(rank=ranked), corrected=" ".join(words))

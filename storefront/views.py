@@ -83,9 +83,13 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _render_listing(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    if _partial(request):
-        fragment = "product-page" if request.GET.get("more") == "1" else "results"
-        return render(request, f"{template}#{fragment}", context)
+    if _partial(request) and "listing" in context:
+        if request.GET.get("more") == "1":  # "Load more": the link pushes its own URL
+            return render(request, f"{template}#product-page", context)
+        response = render(request, f"{template}#results", context)
+        params = context["filters"].params()
+        response["HX-Push-Url"] = f"{context['path']}?{urlencode(params)}" if params else context["path"]
+        return response
     return render(request, template, context)
 
 

@@ -82,3 +82,76 @@ def user(email: str = "", password: str = "correct horse battery", verified: boo
     account = User.objects.create_user(email=email, password=password, **kwargs)
     EmailAddress.objects.create(user=account, email=email, verified=verified, primary=True)
     return account
+
+
+# --- Catalog: options, reviews, orders for "verified purchase" (storefront) ---
+
+
+def option_product(*, sizes=("S", "M", "L"), colours=("Red", "Blue"), price: str = "20.00", stock: int = 5,
+                   missing: tuple[tuple[str, str], ...] = (), **kwargs) -> Product:
+    """A product with Size × Colour variants (leave out the pairs in `missing`)."""
+    from storefront.models import OptionType, OptionValue
+
+    item = product(variants=0, **kwargs)
+    size_type, _ = OptionType.objects.get_or_create(name="Size", defaults={"position": 0})
+    colour_type, _ = OptionType.objects.get_or_create(name="Colour", defaults={"position": 1})
+    values = {}
+    for pos, s in enumerate(sizes):
+        values[s] = OptionValue.objects.get_or_create(option_type=size_type, value=s, defaults={"position": pos})[0]
+    for pos, c in enumerate(colours):
+        values[c] = OptionValue.objects.get_or_create(option_type=colour_type, value=c, defaults={"position": pos})[0]
+    position = 0
+    for c in colours:
+        for s in sizes:
+            if (s, c) in missing:
+                continue
+            v = Variant.objects.create(product=item, sku=f"{item.slug}-{s}-{c}".upper(), label=f"{s} / {c}",
+                                       price=Decimal(price), stock=stock, position=position)
+            v.option_values.set([values[s], values[c]])
+            position += 1
+    return item
+
+
+def paid_order(*, user, variant: Variant, status: str = "paid"):
+    """An order of `user` with one line for `variant` (no checkout flow: for review eligibility)."""
+    from checkout.models import Order, OrderLine
+
+    order = Order.objects.create(
+        user=user, status=status, email=user.email, full_name="Ada Lovelace", address_line1="12 Analytical Row",
+        city="London", postal_code="N1 9GU", country="GB", currency="usd", subtotal=variant.price,
+        total=variant.price,
+    )
+    OrderLine.objects.create(order=order, variant=variant, product_name=variant.product.name,
+                             variant_label=variant.label, sku=variant.sku, unit_price=variant.price, quantity=1,
+                             line_total=variant.price)
+    return order
+
+
+def review(*, product_obj: Product, rating: int = 5, title: str = "", body: str = "", user_obj=None):
+    """A review written through the service, by a customer who bought the product."""
+    from storefront.services import ReviewData, review_save
+
+    author = user_obj or user()
+    paid_order(user=author, variant=product_obj.variants.first())
+    return review_save(user=author, product=product_obj, data=ReviewData(rating=rating, title=title, body=body))
+
+
+def product_image(*, product_obj: Product, alt: str = "A product photo", colour: str = "teal", size: int = 800,
+                  position: int = 0):
+    """A real JPEG uploaded to the product, with its renditions made as the admin does."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from storefront.models import ProductImage
+    from storefront.services import image_renditions_make
+
+    buf = io.BytesIO()
+    Image.new("RGB", (size, size), colour).save(buf, "JPEG")
+    image = ProductImage.objects.create(
+        product=product_obj, alt=alt, position=position,
+        image=SimpleUploadedFile(f"{product_obj.slug}-{position}.jpg", buf.getvalue(), content_type="image/jpeg"),
+    )
+    image_renditions_make(image=image)
+    return image

@@ -166,14 +166,38 @@ def test_invalid_checkout_form_shows_errors_inline(client, stripe_fake):
 def test_stripe_failure_releases_the_hold_and_keeps_the_cart(client, stripe_fake):
     variant = factories.variant(stock=5)
     _add(client, variant, "2")
-    stripe_fake.fail_next(3, status=500)
+    stripe_fake.fail_next(1, status=500)
     response = client.post(reverse("checkout:checkout"), factories.checkout_post("c" * 32))
     assert response.status_code == 200
     assert "try again" in response.content.decode()
     variant.refresh_from_db()
-    assert variant.stock == 5
-    assert Order.objects.get().status == Order.Status.CANCELLED
+    assert variant.stock == 5  # hold released
+    order = Order.objects.get()
+    assert order.status == Order.Status.PENDING_PAYMENT and not order.stock_held
     assert client.session["cart"] == {str(variant.pk): 2}
+    # The page keeps the same token, so "Continue to payment" again retries the same order.
+    assert 'value="' + "c" * 32 + '"' in response.content.decode()
+    retry = client.post(reverse("checkout:checkout"), factories.checkout_post("c" * 32))
+    assert retry.status_code == 303
+    variant.refresh_from_db()
+    assert variant.stock == 3 and Order.objects.count() == 1
+
+
+def test_a_timeout_then_retry_reuses_the_session_stripe_created(client, stripe_fake, settings):
+    settings.STRIPE_TIMEOUT = 0.5
+    variant = factories.variant(stock=5)
+    _add(client, variant, "1")
+    stripe_fake.delay_next(1, 1.5)  # Stripe creates the session but answers too late
+    response = client.post(reverse("checkout:checkout"), factories.checkout_post("d" * 32))
+    assert "try again" in response.content.decode()
+    import time
+
+    time.sleep(1.2)  # the fake finishes creating the session
+    assert len(stripe_fake.sessions) == 1
+    retry = client.post(reverse("checkout:checkout"), factories.checkout_post("d" * 32))
+    assert retry.status_code == 303, re.search(r'role="alert">(.*?)<', retry.content.decode(), re.S)
+    assert len(stripe_fake.sessions) == 1  # the same idempotency key returned the same session
+    assert retry["Location"].endswith(next(iter(stripe_fake.sessions)))
 
 
 def test_success_page_fulfils_and_empties_the_cart(client, stripe_fake, mailoutbox, django_capture_on_commit_callbacks):

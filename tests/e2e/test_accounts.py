@@ -28,7 +28,7 @@ def catalog():
 def _add(page, shop, variant, quantity=1):
     page.goto(shop.url + variant.product.get_absolute_url())
     page.get_by_label("Quantity").fill(str(quantity))
-    page.get_by_role("button", name="Add to cart").click()
+    page.get_by_role("button", name="Add to cart", exact=True).click()
     expect(page.locator("#add-feedback")).to_contain_text("Added")
 
 

@@ -50,7 +50,7 @@ def test_guest_journey_with_javascript(shop, stripe_fake, page, catalog, mailout
     page.get_by_text("Charcoal").click()
     expect(page.locator("#price")).to_have_text("$20.00")
     expect(page).to_have_url(re.compile(r"\?variant=\d+"))
-    page.get_by_role("button", name="Add to cart").click()
+    page.get_by_role("button", name="Add to cart", exact=True).click()
     expect(page.locator("#cart-badge")).to_contain_text("2")
     assert page.evaluate("window.__sameDocument") is True
 
@@ -102,7 +102,7 @@ def test_guest_journey_with_javascript(shop, stripe_fake, page, catalog, mailout
 
 def test_cancel_on_the_payment_page_returns_to_an_intact_cart(shop, stripe_fake, page, catalog):
     page.goto(shop.url + catalog["board"].get_absolute_url())
-    page.get_by_role("button", name="Add to cart").click()
+    page.get_by_role("button", name="Add to cart", exact=True).click()
     expect(page.locator("#cart-badge")).to_contain_text("1")
     page.goto(shop.url + "/checkout/")
     _checkout_form(page)
@@ -123,7 +123,7 @@ def test_guest_journey_without_javascript(shop, stripe_fake, nojs_page, catalog,
     page.get_by_role("button", name="Choose").click()
     expect(page.locator("#price")).to_have_text("$20.00")
     page.get_by_label("Quantity").fill("2")
-    page.get_by_role("button", name="Add to cart").click()
+    page.get_by_role("button", name="Add to cart", exact=True).click()
     expect(page.get_by_text("Added 2 × Stoneware Mug – Charcoal")).to_be_visible()
     expect(page.locator("#cart-badge")).to_contain_text("2")
 

@@ -92,6 +92,11 @@ def test_every_product_has_a_real_picture(media):
         with Image.open(path) as picture:
             picture.load()
             assert picture.format == "JPEG" and picture.size == (800, 800)
+        # Resized copies were made once, at seeding, and are on disk.
+        assert set(image.renditions) == {"240", "480"}
+        for width, name in image.renditions.items():
+            with Image.open(media / name) as small:
+                assert small.format == "WEBP" and small.size == (int(width), int(width))
         seen.add(image.image.name)
     assert len(seen) == ProductImage.objects.count()  # the curated products each have their own
 
@@ -124,7 +129,7 @@ def test_more_products_scale_and_share_pictures(media):
     assert Product.objects.values("slug").distinct().count() == 300
     assert not Product.objects.annotate(n=Count("variants")).filter(n=0).exists()
     assert not Product.objects.filter(images__isnull=True).exists()
-    picture_files = list((media / "products").iterdir())
+    picture_files = [f for f in (media / "products").iterdir() if f.is_file()]
     assert len(picture_files) < 300  # later products share a pool of pictures
     assert {f.name for f in picture_files} == {
         Path(name).name for name in ProductImage.objects.values_list("image", flat=True).distinct()
@@ -180,3 +185,40 @@ def test_no_sold_out_product_is_featured_and_stock_is_never_negative(media):
         .filter(in_stock=0)
     )
     assert not featured_sold_out.exists()
+
+
+@pytest.mark.django_db
+def test_options_variant_pictures_and_verified_reviews(media):
+    from checkout.models import OrderLine
+    from storefront.models import OptionType, Review
+
+    seed("--quiet")
+    assert {"Size", "Colour"} <= set(OptionType.objects.values_list("name", flat=True))
+    with_options = Variant.objects.filter(option_values__isnull=False).distinct()
+    assert with_options.count() >= Variant.objects.count() // 3
+    # A variant has at most one value per option type, and products with colours show the right picture.
+    for v in with_options.prefetch_related("option_values"):
+        types = [ov.option_type_id for ov in v.option_values.all()]
+        assert len(types) == len(set(types))
+    assert Variant.objects.filter(image__isnull=False).exists()
+    assert not Variant.objects.exclude(image__isnull=True).exclude(image__product=models_F("product")).exists()
+
+    reviews = Review.objects.all()
+    assert reviews.count() > 40
+    assert set(reviews.values_list("rating", flat=True)) <= {1, 2, 3, 4, 5}
+    for r in reviews.select_related("user")[:50]:
+        assert r.verified
+        assert OrderLine.objects.filter(order__user=r.user, order__status="paid", variant__product=r.product_id).exists()
+    rated = Product.objects.filter(rating_count__gt=0)
+    assert rated.exists()
+    for p in rated[:20]:
+        visible = Review.objects.filter(product=p, hidden=False)
+        assert p.rating_count == visible.count()
+        avg = sum(visible.values_list("rating", flat=True)) / p.rating_count
+        assert abs(float(p.rating_avg) - avg) < 0.01
+
+
+def models_F(name):
+    from django.db.models import F
+
+    return F(name)

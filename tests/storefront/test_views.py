@@ -41,20 +41,30 @@ def test_category_lists_subcategory_products_sorted_by_price(client):
     assert "T-shirts" in html
 
 
-def test_category_is_paginated_and_htmx_gets_only_the_grid(client):
+def test_category_loads_more_and_htmx_gets_only_the_results(client):
     cat = factories.category(slug="mugs")
     for i in range(30):
         factories.product(category_obj=cat, name=f"Mug {i:02d}")
-    page1 = client.get(reverse("storefront:category", args=["mugs"])).content.decode()
-    assert "Page 1 of 2" in page1
-    page2 = client.get(reverse("storefront:category", args=["mugs"]) + "?page=2&sort=newest", **HTMX)
-    html = page2.content.decode()
-    assert html.lstrip().startswith('<div id="product-grid">')
-    assert "<html" not in html
-    assert "Page 2 of 2" in html
-    assert page2["Vary"] and "HX-Request" in page2["Vary"]
+    url = reverse("storefront:category", args=["mugs"])
+    page1 = client.get(url).content.decode()
+    assert "Showing 24 of 30 products" in page1
+    assert 'href="/c/mugs/?page=2"' in page1 and "Load more" in page1
+    # Without JavaScript, ?page=2 shows pages 1 and 2: the back button lands on the same list.
+    both = client.get(url + "?page=2").content.decode()
+    assert "Showing 30 of 30 products" in both and both.count("<article") == 30
+    assert "Load more" not in both
+    # htmx "Load more" gets only the next cards, plus the button and the count out of band.
+    more = client.get(url + "?page=2&more=1", **HTMX)
+    html = more.content.decode()
+    assert "<html" not in html and html.count("<article") == 6
+    assert 'id="load-more"' in html and 'hx-swap-oob="true"' in html
+    assert "HX-Request" in more["Vary"]
+    # A filter change gets the results region and the URL to push, without defaults.
+    region = client.get(url + "?sort=newest&min_price=&in_stock=1", **HTMX)
+    assert region.content.decode().lstrip().startswith('<div id="results"')
+    assert region["HX-Push-Url"] == "/c/mugs/?in_stock=1"
     # Nonsense page and sort values fall back instead of failing.
-    assert client.get(reverse("storefront:category", args=["mugs"]) + "?page=abc&sort=evil").status_code == 200
+    assert client.get(url + "?page=abc&sort=evil&min_price=x&rating=9").status_code == 200
 
 
 def test_category_page_queries_do_not_grow_with_products(client, django_assert_max_num_queries):
@@ -97,6 +107,7 @@ def test_product_page_and_variant_partial(client):
     partial = client.get(item.get_absolute_url() + f"?variant={variants[1].pk}", **HTMX)
     text = partial.content.decode()
     assert text.lstrip().startswith('<div id="variant-panel"')
+    assert partial["HX-Push-Url"] == item.get_absolute_url() + f"?variant={variants[1].pk}"
     assert "$24.00" in text and "Only 2 left" in text
     sold_out = client.get(item.get_absolute_url() + f"?variant={variants[2].pk}").content.decode()
     assert "Sold out" in sold_out

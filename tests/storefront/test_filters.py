@@ -1,0 +1,83 @@
+"""Part 5: filters and sorting live in the query string, with counts."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from storefront.models import Product, Variant
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shelf():
+    apparel = factories.category(name="Apparel", slug="apparel")
+    tees = factories.category(name="T-shirts", slug="t-shirts", parent=apparel)
+    hats = factories.category(name="Hats", slug="hats", parent=apparel)
+    items = {
+        "tee": factories.product(category_obj=tees, name="Boxy Tee", price="20.00"),
+        "tee2": factories.product(category_obj=tees, name="Pocket Tee", price="35.00", stock=0),
+        "hat": factories.product(category_obj=hats, name="Wool Beanie", price="15.00"),
+        "coat": factories.product(category_obj=apparel, name="Rain Coat", price="90.00"),
+    }
+    Product.objects.filter(pk=items["tee"].pk).update(rating_avg=Decimal("4.50"), rating_count=4)
+    Product.objects.filter(pk=items["hat"].pk).update(rating_avg=Decimal("3.20"), rating_count=2)
+    return items
+
+
+def get(client, query=""):
+    return client.get(reverse("storefront:category", args=["apparel"]) + query).content.decode()
+
+
+def test_category_lists_subcategory_products_with_counts(client, shelf):
+    html = get(client)
+    assert all(p.name in html for p in shelf.values())
+    assert "T-shirts <span class=\"text-stone-600\">(2)</span>" in html
+    assert "Hats <span class=\"text-stone-600\">(1)</span>" in html
+    assert "In stock only <span class=\"text-stone-600\">(3)</span>" in html
+    assert "4 stars &amp; up <span class=\"text-stone-600\">(1)</span>" in html
+    assert "3 stars &amp; up <span class=\"text-stone-600\">(2)</span>" in html
+
+
+def test_each_filter_narrows_and_other_counts_follow(client, shelf):
+    html = get(client, "?category=t-shirts")
+    assert "Boxy Tee" in html and "Pocket Tee" in html and "Wool Beanie" not in html
+    assert "In stock only <span class=\"text-stone-600\">(1)</span>" in html
+    html = get(client, "?in_stock=1")
+    assert "Pocket Tee" not in html and "Rain Coat" in html
+    html = get(client, "?min_price=18&max_price=40")
+    assert "Boxy Tee" in html and "Pocket Tee" in html and "Rain Coat" not in html and "Wool Beanie" not in html
+    html = get(client, "?rating=4")
+    assert "Boxy Tee" in html and "Wool Beanie" not in html
+    # Counts are shown for the other filters' current choices.
+    assert "T-shirts <span class=\"text-stone-600\">(1)</span>" in html
+
+
+def test_sorting(client, shelf):
+    html = get(client, "?sort=price")
+    assert html.index("Wool Beanie") < html.index("Boxy Tee") < html.index("Pocket Tee") < html.index("Rain Coat")
+    html = get(client, "?sort=-price")
+    assert html.index("Rain Coat") < html.index("Wool Beanie")
+    html = get(client, "?sort=rating")
+    assert html.index("Boxy Tee") < html.index("Wool Beanie") < html.index("Rain Coat")
+
+
+def test_price_sort_uses_the_cheapest_active_variant(client):
+    cat = factories.category(slug="mixed")
+    a = factories.product(category_obj=cat, name="Cheap Option", variants=2, price="50.00")
+    Variant.objects.filter(pk=a.variants.first().pk).update(price=Decimal("5.00"))
+    factories.product(category_obj=cat, name="Middle", price="10.00")
+    html = client.get("/c/mixed/?sort=price").content.decode()
+    assert html.index("Cheap Option") < html.index("Middle")
+
+
+def test_canonical_url_drops_filters_and_sort(client, shelf):
+    html = get(client, "?sort=price&in_stock=1&rating=4")
+    assert '<link rel="canonical" href="http://testserver/c/apparel/">' in html
+
+
+def test_search_page_filters_by_category(client, shelf):
+    html = client.get(reverse("storefront:search") + "?q=tee&category=t-shirts").content.decode()
+    assert "Boxy Tee" in html and "Wool Beanie" not in html

@@ -1,0 +1,64 @@
+"""Part 2: pictures with renditions made once at upload, served with srcset and sizes."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from storefront.models import ProductImage
+from storefront.services import image_renditions_make
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def jpeg(size=(1200, 900)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, "orange").save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def test_renditions_are_made_once(settings):
+    item = factories.product()
+    image = factories.product_image(product_obj=item)
+    assert set(image.renditions) == {"240", "480"}
+    path = settings.MEDIA_ROOT / image.renditions["240"]
+    with Image.open(path) as small:
+        assert small.format == "WEBP" and small.size == (240, 240)
+    before = path.stat().st_mtime_ns
+    assert image_renditions_make(image=image) == image.renditions  # nothing redrawn
+    assert path.stat().st_mtime_ns == before
+
+
+def test_upload_in_admin_makes_renditions(admin_client):
+    item = factories.product()
+    response = admin_client.post(reverse("admin:storefront_productimage_add"), {
+        "product": item.pk, "alt": "A wide photo", "position": 0,
+        "image": SimpleUploadedFile("wide.jpg", jpeg(), content_type="image/jpeg"),
+    })
+    assert response.status_code == 302
+    image = ProductImage.objects.get()
+    assert image.width == 1200 and image.height == 900
+    assert set(image.renditions) == {"240", "480"}
+
+
+def test_cards_and_product_page_use_srcset_sizes_and_dimensions(client):
+    item = factories.product(name="Orange Mug", featured=True)
+    factories.product_image(product_obj=item, alt="An orange mug")
+    factories.product_image(product_obj=item, alt="The mug from above", position=1)
+    home = client.get("/").content.decode()
+    assert 'srcset="/media/products/renditions/' in home and " 240w," in home and " 800w" in home
+    assert 'sizes="(min-width: 1024px) 270px' in home and 'width="800" height="800"' in home
+    assert 'loading="lazy"' in home
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert 'alt="An orange mug"' in page and 'alt="The mug from above"' in page
+    assert 'fetchpriority="high"' in page
+
+
+def test_a_broken_upload_keeps_the_original_only():
+    item = factories.product()
+    image = factories.product_image(product_obj=item)
+    image.image.name = "products/missing.jpg"
+    assert image_renditions_make(image=image) == {}

@@ -1,0 +1,117 @@
+"""Query budgets: home, category, search, product and cart pages run a small, fixed
+number of queries, with 20 products and with the 10,000-product demo catalog.
+
+The 10,000-product catalog is seeded once for this module (about 30 s) and
+removed afterwards, so the rest of the suite never sees it.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from storefront.models import Category, OptionType, Product, Variant
+from tests import factories
+
+# The most queries each page may run, for a guest with a cart and for a signed-in shopper.
+BUDGETS = {"home": 6, "category": 8, "search": 9, "product": 8, "cart": 6, "suggest": 5}
+
+
+def _urls(product: Product, category: Category) -> dict[str, str]:
+    return {
+        "home": "/",
+        "category": category.get_absolute_url() + "?sort=price&in_stock=1",
+        "search": reverse("storefront:search") + "?q=mug&sort=rating",
+        "product": product.get_absolute_url(),
+        "cart": reverse("checkout:cart"),
+        "suggest": reverse("storefront:suggest") + "?q=mug",
+    }
+
+
+def _count(client, url: str, **extra) -> int:
+    client.get(url, **extra)  # warm the caches (category tree) as a running shop has them
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries)
+
+
+def _measure(client, product, category) -> dict[str, int]:
+    variant = product.variants.filter(stock__gt=0).first()
+    client.post(reverse("checkout:cart_add"), {"variant": variant.pk, "quantity": 1})
+    counts = {}
+    for name, url in _urls(product, category).items():
+        extra = {"HTTP_HX_REQUEST": "true"} if name == "suggest" else {}
+        counts[name] = _count(client, url, **extra)
+    return counts
+
+
+def _assert_within(counts: dict[str, int]) -> None:
+    over = {k: (v, BUDGETS[k]) for k, v in counts.items() if v > BUDGETS[k]}
+    assert not over, f"over budget (queries, budget): {over}"
+
+
+@pytest.mark.django_db
+def test_budgets_with_twenty_products(client):
+    cat = factories.category(name="Kitchen", slug="kitchen")
+    products = [factories.product(category_obj=cat, name=f"Stoneware Mug {i}", featured=i < 8, variants=1 + i % 3)
+                for i in range(20)]
+    for p in products[:5]:
+        factories.review(product_obj=p, rating=4)
+    guest = _measure(client, products[0], cat)
+    _assert_within(guest)
+    client.force_login(factories.user())
+    _assert_within(_measure(client, products[0], cat))
+    # Twice the products per page changes nothing.
+    for i in range(20, 40):
+        factories.product(category_obj=cat, name=f"Stoneware Mug {i}", featured=True, variants=3)
+    client.logout()
+    assert _measure(client, products[0], cat) == guest
+
+
+@pytest.fixture(scope="module")
+def big_catalog(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.conf import settings
+
+    media = tmp_path_factory.mktemp("media-10k")
+    old_media, settings.MEDIA_ROOT = settings.MEDIA_ROOT, media
+    with django_db_blocker.unblock():
+        call_command("seed_demo", "--products", "10000", "--quiet")
+        try:
+            yield
+        finally:
+            _remove_demo_catalog()
+            settings.MEDIA_ROOT = old_media
+
+
+def _remove_demo_catalog() -> None:
+    from checkout.models import Order, OrderLine
+    from storefront.models import OptionValue, ProductImage, Review
+
+    Review.objects.all().delete()
+    OrderLine.objects.all().delete()
+    Order.objects.all().delete()
+    Variant.option_values.through.objects.all().delete()
+    Variant.objects.update(image=None)
+    ProductImage.objects.all().delete()
+    Variant.objects.all().delete()
+    Product.objects.all().delete()
+    OptionValue.objects.all().delete()
+    OptionType.objects.all().delete()
+    Category.objects.filter(parent__isnull=False).delete()
+    Category.objects.all().delete()
+    get_user_model().objects.all().delete()
+
+
+@pytest.mark.django_db
+def test_budgets_with_ten_thousand_products(big_catalog, client):
+    assert Product.objects.count() == 10_000
+    product = (Product.objects.filter(rating_count__gt=2, variants__stock__gt=0)
+               .annotate_count() if False else Product.objects.filter(rating_count__gt=2).order_by("id").first())
+    category = Category.objects.get(slug="kitchen")
+    guest = _measure(client, product, category)
+    _assert_within(guest)
+    client.force_login(factories.user())
+    _assert_within(_measure(client, product, category))
