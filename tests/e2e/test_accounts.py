@@ -41,7 +41,7 @@ def test_guest_signs_up_confirms_and_finds_the_cart_merged(shop, page, catalog, 
     _add(page, shop, catalog["candle"], 2)
     _add(page, shop, catalog["throw"], 1)
     expect(page.locator("#cart-badge")).to_contain_text("3")
-    page.get_by_role("link", name="Sign in").click()
+    page.get_by_role("link", name="Sign in", exact=True).click()
     page.get_by_role("link", name="sign up").click()
     page.get_by_label("Email").fill("new@example.com")
     page.get_by_label("Password", exact=True).fill(PASSWORD)

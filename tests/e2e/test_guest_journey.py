@@ -112,8 +112,9 @@ def test_cancel_on_the_payment_page_returns_to_an_intact_cart(shop, stripe_fake,
     page.get_by_role("button", name="Cancel").click()
     expect(page.get_by_text("Payment cancelled")).to_be_visible()
     expect(page.get_by_role("link", name="Olive Wood Board")).to_be_visible()
-    assert Variant.objects.get(sku="BOARD").stock == 3
-    assert Order.objects.get().status == Order.Status.CANCELLED
+    assert Variant.objects.get(sku="BOARD").stock == 3  # released exactly once
+    # Cancelled by our return handler, or expired by Stripe's webhook if it won the race.
+    assert Order.objects.get().status in (Order.Status.CANCELLED, Order.Status.EXPIRED)
 
 
 def test_guest_journey_without_javascript(shop, stripe_fake, nojs_page, catalog, mailoutbox):

@@ -2,6 +2,7 @@
 
 import os
 import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION = {
     "DJANGO_DEBUG": "false",
-    "DJANGO_SECRET_KEY": "x" * 60,
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "shop.example.com",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/shop",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
@@ -100,3 +101,19 @@ def test_collectstatic_builds_hashed_compressed_files_for_whitenoise(tmp_path):
     hashed = list((tmp_path / "css").glob("shop.*.css"))
     assert hashed, "no hashed CSS"
     assert list((tmp_path / "css").glob("shop.*.css.gz")), "no compressed CSS"
+
+
+def test_check_deploy_with_production_settings_prints_no_warning():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def test_production_sets_strict_security_headers():
+    code = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','shop.settings'); django.setup();"
+            "from django.conf import settings as s;"
+            "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS,"
+            " s.SECURE_PROXY_SSL_HEADER, s.SECURE_CSP['script-src'])")
+    result = run(["-c", code], PRODUCTION)
+    assert result.stdout.split()[:4] == ["True", "True", "True", "31536000"], result.stderr
+    assert "HTTP_X_FORWARDED_PROTO" in result.stdout and "unsafe-inline" not in result.stdout.split("]")[-2]

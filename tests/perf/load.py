@@ -1,0 +1,317 @@
+"""Load test: the shop under gunicorn on PostgreSQL with the 10,000-product catalog.
+
+    .venv/bin/python tests/perf/load.py [--requests 2000] [--seconds 20] [--concurrency 16] [--reseed]
+
+What it does, all on 127.0.0.1:
+
+1. Creates the database `shop_perf` (PostgreSQL at 127.0.0.1:5432, user postgres) if it
+   is missing, migrates it and seeds `seed_demo --products 10000` (kept between runs;
+   --reseed starts again). Pictures go to var/perf-media, static files to var/perf-static.
+2. Serves the shop with gunicorn (production settings: DEBUG off, Redis cache and
+   sessions, whitenoise) and, on a second port, the "floor": a one-line Django view
+   (tests/perf/floor_wsgi.py) with the very same settings and middleware.
+3. From this process (a separate process from gunicorn's), drives each page with
+   `--concurrency` connections until `--requests` responses or `--seconds` have passed,
+   after a short warm-up, and reports requests/s, p50 and p99 latency, each as a ratio
+   to the floor measured in the same run.
+
+Results: a table on stdout and tests/perf/results/load-<timestamp>.json (git-ignored).
+Not part of the pytest suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = str(ROOT / ".venv" / "bin" / "python")
+RESULTS = Path(__file__).resolve().parent / "results"
+DB_NAME = "shop_perf"
+DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+SHOP_PORT, FLOOR_PORT = 8701, 8702
+
+
+def server_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "perf-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": DB_URL,
+        "REDIS_URL": os.environ.get("PERF_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        "EMAIL_URL": "consolemail://",
+        "SHOP_ALLOW_LOCAL_EMAIL": "true",
+        "STRIPE_SECRET_KEY": "sk_test_perf", "STRIPE_PUBLISHABLE_KEY": "pk_test_perf",
+        "STRIPE_WEBHOOK_SECRET": "whsec_perf",
+        "DJANGO_MEDIA_ROOT": str(ROOT / "var" / "perf-media"),
+        "DJANGO_STATIC_ROOT": str(ROOT / "var" / "perf-static"),
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    })
+    return env
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None) -> str:
+    return subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def prepare(reseed: bool) -> None:
+    env = server_env()
+    exists = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", f"SELECT 1 FROM pg_database WHERE datname='{DB_NAME}'"],
+        capture_output=True, text=True,
+    ).stdout.strip() == "1"
+    if exists and reseed:
+        run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME])
+        exists = False
+    if not exists:
+        run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME])
+    run([PY, "manage.py", "migrate", "--noinput"], env)
+    started = time.monotonic()
+    out = run([PY, "manage.py", "seed_demo", "--products", "10000"], env)
+    print(out.strip().splitlines()[0], f"[{time.monotonic() - started:.1f}s]")
+    run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    redis = env["REDIS_URL"].rsplit("/", 1)
+    run(["redis-cli", "-n", redis[1], "FLUSHDB"])  # a cold cache, as after a deploy
+
+
+def gunicorn(app: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+    cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), app, "--bind", f"127.0.0.1:{port}",
+           "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
+           "--keep-alive", "5", "--log-level", "warning", "--timeout", "30"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(), start_new_session=True)
+    for _ in range(100):
+        try:
+            asyncio.run(fetch_once(port, "/health/" if app.startswith("shop") else "/floor/"))
+            return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.terminate()
+    raise SystemExit(f"gunicorn {app} did not start")
+
+
+async def fetch_once(port: int, path: str) -> int:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+    await writer.drain()
+    data = await reader.read()
+    writer.close()
+    return int(data.split(b" ", 2)[1])
+
+
+# --------------------------------------------------------------------------
+# A small keep-alive HTTP/1.1 client
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Connection:
+    port: int
+    cookies: dict[str, str] = field(default_factory=dict)
+    reader: asyncio.StreamReader | None = None
+    writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, headers: dict[str, str] | None = None,
+                      body: bytes = b"") -> tuple[int, bytes]:
+        for attempt in (1, 2):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+            lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+            if self.cookies:
+                lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+            for k, v in (headers or {}).items():
+                lines.append(f"{k}: {v}")
+            if body:
+                lines.append(f"Content-Length: {len(body)}")
+            self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+            try:
+                await self.writer.drain()
+                head = await self.reader.readuntil(b"\r\n\r\n")
+            except (asyncio.IncompleteReadError, ConnectionError):
+                self.close()
+                if attempt == 2:
+                    raise
+                continue
+            status = int(head.split(b" ", 2)[1])
+            length, close = 0, False
+            for line in head.decode("latin-1").split("\r\n")[1:]:
+                name, _, value = line.partition(":")
+                name, value = name.strip().lower(), value.strip()
+                if name == "content-length":
+                    length = int(value)
+                elif name == "connection" and value.lower() == "close":
+                    close = True
+                elif name == "set-cookie":
+                    key, _, rest = value.partition("=")
+                    self.cookies[key] = rest.split(";", 1)[0]
+            payload = await self.reader.readexactly(length) if length else b""
+            if close:
+                self.close()
+            return status, payload
+        raise ConnectionError("unreachable")
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+@dataclass
+class Scenario:
+    name: str
+    port: int
+    paths: list[str]
+    method: str = "GET"
+    headers: dict[str, str] = field(default_factory=dict)
+    add_to_cart: list[int] = field(default_factory=list)
+
+
+async def drive(s: Scenario, concurrency: int, max_requests: int, max_seconds: float, warmup: float) -> dict:
+    latencies: list[float] = []
+    errors = 0
+    counter = 0
+    stop_at = 0.0
+
+    async def user(index: int, measuring: list[bool]):
+        nonlocal errors, counter
+        conn = Connection(s.port)
+        token = ""
+        if s.add_to_cart:  # a shopper with a session and a CSRF token, as a browser has
+            _, page = await conn.request("GET", s.paths[0])
+            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        i = index
+        while True:
+            if measuring[0] and (counter >= max_requests or time.perf_counter() >= stop_at):
+                break
+            if not measuring[0] and time.perf_counter() >= stop_at:
+                break
+            i += 1
+            t0 = time.perf_counter()
+            if s.add_to_cart:
+                variant = s.add_to_cart[i % len(s.add_to_cart)]
+                body = f"variant={variant}&quantity=1&csrfmiddlewaretoken={token}".encode()
+                status, _ = await conn.request("POST", "/cart/add/", {
+                    "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true",
+                    "X-CSRFToken": token, "Referer": "http://127.0.0.1/",
+                }, body)
+                if i % 8 == 0:  # keep the cart below the per-line cap: start a new session now and then
+                    conn.cookies.pop("sessionid", None)
+            else:
+                status, _ = await conn.request(s.method, s.paths[i % len(s.paths)], s.headers)
+            elapsed = time.perf_counter() - t0
+            if measuring[0]:
+                counter += 1
+                latencies.append(elapsed)
+                if status != 200:
+                    errors += 1
+        conn.close()
+
+    measuring = [False]
+    stop_at = time.perf_counter() + warmup
+    await asyncio.gather(*(user(n, measuring) for n in range(concurrency)))
+    measuring[0] = True
+    started = time.perf_counter()
+    stop_at = started + max_seconds
+    await asyncio.gather(*(user(n * 7, measuring) for n in range(concurrency)))
+    wall = time.perf_counter() - started
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {"requests": len(latencies), "errors": errors, "seconds": round(wall, 2),
+            "rps": round(len(latencies) / wall, 1), "p50_ms": round(q[49] * 1000, 1), "p99_ms": round(q[98] * 1000, 1)}
+
+
+def pick_urls() -> dict:
+    """Real slugs and variant ids from the perf database."""
+    env = server_env()
+    code = """
+import json, django
+django.setup()
+from storefront.models import Product, Variant, Category
+products = list(Product.objects.filter(rating_count__gt=0).order_by('id').values_list('slug', flat=True)[:50])
+variants = list(Variant.objects.filter(stock__gt=20, product__active=True).order_by('id').values_list('id', flat=True)[:50])
+cats = list(Category.objects.values_list('slug', flat=True))
+print(json.dumps({'products': products, 'variants': variants, 'categories': cats}))
+"""
+    out = run([PY, "-c", code], env | {"DJANGO_SETTINGS_MODULE": "shop.settings"})
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=2000, help="responses measured per page (at most)")
+    parser.add_argument("--seconds", type=float, default=20, help="time limit per page")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per page, not measured")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--reseed", action="store_true", help="drop and re-create the perf database")
+    parser.add_argument("--skip-prepare", action="store_true")
+    args = parser.parse_args()
+
+    if not args.skip_prepare:
+        prepare(args.reseed)
+    data = pick_urls()
+    shop = gunicorn("shop.wsgi:application", SHOP_PORT, args.workers, args.threads)
+    floor = gunicorn("tests.perf.floor_wsgi:application", FLOOR_PORT, args.workers, args.threads)
+    words = ["mug", "linen", "tee", "candle", "notebook", "lantern", "coffee", "wool", "tshrit", "bottle"]
+    scenarios = [
+        Scenario("floor (one-line view)", FLOOR_PORT, ["/floor/"]),
+        Scenario("home", SHOP_PORT, ["/"]),
+        Scenario("category", SHOP_PORT, [f"/c/{c}/" for c in data["categories"]]
+                 + [f"/c/{c}/?sort=price&in_stock=1" for c in data["categories"][:4]]),
+        Scenario("search", SHOP_PORT, [f"/search/?q={w}" for w in words]),
+        Scenario("product", SHOP_PORT, [f"/p/{slug}/" for slug in data["products"]]),
+        Scenario("suggestions", SHOP_PORT, [f"/search/suggest/?q={w[:3]}" for w in words], headers={"HX-Request": "true"}),
+        Scenario("add to cart", SHOP_PORT, [f"/p/{data['products'][0]}/"], method="POST", add_to_cart=data["variants"]),
+    ]
+    results = {}
+    try:
+        for s in scenarios:
+            results[s.name] = asyncio.run(drive(s, args.concurrency, args.requests, args.seconds, args.warmup))
+            print(f"  {s.name:<22} {results[s.name]}", flush=True)
+    finally:
+        for proc in (shop, floor):
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+
+    floor_r = results["floor (one-line view)"]
+    rows = ["| page | requests | errors | req/s | p50 ms | p99 ms | req/s ÷ floor | p50 ÷ floor | p99 ÷ floor |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for name, r in results.items():
+        rows.append(f"| {name} | {r['requests']} | {r['errors']} | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | "
+                    f"{r['rps'] / floor_r['rps']:.2f} | {r['p50_ms'] / floor_r['p50_ms']:.1f} | "
+                    f"{r['p99_ms'] / floor_r['p99_ms']:.1f} |")
+    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+        machine = f"{model}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    except (OSError, StopIteration):
+        pass
+    header = (f"Machine: {machine}. gunicorn gthread {args.workers} workers × {args.threads} threads, "
+              f"{args.concurrency} connections, ≤{args.requests} requests or {args.seconds:.0f} s per page "
+              f"after {args.warmup:.0f} s warm-up; client in a separate process on 127.0.0.1.")
+    print("\n" + header + "\n\n" + "\n".join(rows))
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"load-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps({"machine": header, "results": results}, indent=2))
+    print(f"\nSaved {out.relative_to(ROOT)}")
+    failed = [n for n, r in results.items() if r["errors"]]
+    if failed:
+        sys.exit(f"errors on: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
