@@ -1,0 +1,149 @@
+"""Races through the real views, with real threads and connections (PostgreSQL and SQLite)."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+from django.test import Client
+from django.urls import reverse
+
+from checkout import services
+from checkout.models import Order, OrderEvent, OutboxEmail
+from storefront.models import Variant
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(*targets):
+    barrier = threading.Barrier(len(targets))
+    results, errors = [None] * len(targets), []
+
+    def run(i, target):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = target()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, t)) for i, t in enumerate(targets)]
+    [t.start() for t in threads]
+    [t.join(60) for t in threads]
+    assert errors == [], errors
+    return results
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_the_last_unit_from_two_browsers_at_once(stripe_fake, attempt):
+    variant = factories.variant(stock=1, price="19.00")
+    browsers = [Client(), Client()]
+    for i, browser in enumerate(browsers):
+        browser.post(reverse("checkout:cart_add"), {"variant": variant.pk, "quantity": "1"})
+
+    def checkout(browser, token):
+        return lambda: browser.post(reverse("checkout:checkout"), factories.checkout_post(token))
+
+    responses = run_together(checkout(browsers[0], f"{attempt}a" + "0" * 30), checkout(browsers[1], f"{attempt}b" + "0" * 30))
+    won = [i for i, r in enumerate(responses) if r.status_code == 303]
+    assert len(won) == 1
+    lost = 1 - won[0]
+    if responses[lost].status_code == 200:  # refused while holding the stock
+        assert "sold out" in responses[lost].content.decode()
+    else:  # it arrived after: the cart already shows the line as sold out
+        assert responses[lost]["Location"] == reverse("checkout:cart")
+        assert "Sold out" in browsers[lost].get(reverse("checkout:cart")).content.decode()
+    variant.refresh_from_db()
+    assert variant.stock == 0
+    assert Order.objects.filter(stock_held=True).count() == 1
+
+
+def _pending_with_session(stripe_fake, stock=5, quantity=2):
+    variant = factories.variant(stock=stock, price="25.00")
+    order = services.order_place(cart=factories.cart_with((variant, quantity)), details=factories.details(),
+                                 checkout_token="x" * 32)
+    services.payment_start(order=order, success_url="http://testserver/s?session_id={CHECKOUT_SESSION_ID}",
+                           cancel_url="http://testserver/c")
+    return variant, order, order.payments.get().session_id
+
+
+def _post(payload, headers):
+    return Client().post(reverse("checkout:stripe_webhook"), data=payload, content_type="application/json",
+                         HTTP_STRIPE_SIGNATURE=headers["Stripe-Signature"])
+
+
+def test_completed_twice_in_parallel_racing_the_success_page(stripe_fake, mailoutbox):
+    _, order, session_id = _pending_with_session(stripe_fake)
+    stripe_fake.complete_session(session_id, deliver=False)
+    payload, headers = stripe_fake.make_event("checkout.session.completed", stripe_fake.sessions[session_id])
+    success = reverse("checkout:success") + f"?session_id={session_id}"
+    responses = run_together(lambda: _post(payload, headers), lambda: _post(payload, headers),
+                             lambda: Client().get(success))
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert OrderEvent.objects.filter(order=order, kind="status", to_status="paid").count() == 1
+    assert OutboxEmail.objects.filter(order=order, kind="receipt").count() == 1
+    assert len([m for m in mailoutbox if "Receipt" in m.subject]) == 1
+
+
+def test_expired_twice_in_parallel_returns_stock_once(stripe_fake):
+    variant, order, session_id = _pending_with_session(stripe_fake, stock=5, quantity=2)
+    stripe_fake.expire_session(session_id, deliver=False)
+    events = [stripe_fake.make_event("checkout.session.expired", stripe_fake.sessions[session_id]) for _ in range(3)]
+    responses = run_together(*[lambda e=e: _post(*e) for e in events])
+    assert all(r.status_code == 200 for r in responses)
+    variant.refresh_from_db()
+    order.refresh_from_db()
+    assert variant.stock == 5 and order.status == Order.Status.EXPIRED
+
+
+def test_a_locked_order_makes_the_webhook_answer_503_then_succeed(stripe_fake, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks with a lock timeout are a PostgreSQL matter; SQLite locks the whole file")
+    settings.SHOP_LOCK_TIMEOUT_MS = 500
+    _, order, session_id = _pending_with_session(stripe_fake)
+    stripe_fake.complete_session(session_id, deliver=False)
+    payload, headers = stripe_fake.make_event("checkout.session.completed", stripe_fake.sessions[session_id])
+    locked, release = threading.Event(), threading.Event()
+
+    def staff_holds_the_order():
+        try:
+            with transaction.atomic():
+                Order.objects.select_for_update().get(pk=order.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=staff_holds_the_order)
+    holder.start()
+    assert locked.wait(10)
+    started = time.monotonic()
+    busy = _post(payload, headers)
+    elapsed = time.monotonic() - started
+    release.set()
+    holder.join(10)
+    assert busy.status_code == 503 and busy["Retry-After"]
+    assert elapsed < 3
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING_PAYMENT
+    assert _post(payload, headers).status_code == 200  # Stripe's retry
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+
+
+def test_a_payment_after_the_hold_was_released_never_takes_stock_below_zero(stripe_fake):
+    variant, order, session_id = _pending_with_session(stripe_fake, stock=2, quantity=2)
+    stripe_fake.expire_session(session_id, deliver=False)
+    expired = stripe_fake.make_event("checkout.session.expired", stripe_fake.sessions[session_id])
+    assert _post(*expired).status_code == 200
+    Variant.objects.filter(pk=variant.pk).update(stock=1)  # another shopper bought one meanwhile
+    late = dict(stripe_fake.sessions[session_id], status="complete", payment_status="paid", payment_intent="pi_late")
+    assert _post(*stripe_fake.make_event("checkout.session.completed", late)).status_code == 200
+    variant.refresh_from_db()
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID_OUT_OF_STOCK
+    assert variant.stock == 1
