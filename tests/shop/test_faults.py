@@ -1,0 +1,127 @@
+"""Faults: Redis down, PostgreSQL connections dropped under load, rate limits across gunicorn workers."""
+
+import re
+import threading
+import time
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
+
+from checkout.models import Order
+from storefront.models import Variant
+from tests import factories
+from tests.support.processes import child_env, require_redis, start_gunicorn, stop
+
+DEAD_REDIS = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def redis_down(settings):
+    options = {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}
+    settings.CACHES = {
+        "default": {"BACKEND": "shop.cache.FailOpenRedisCache", "LOCATION": DEAD_REDIS, "OPTIONS": options},
+        "ratelimit": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DEAD_REDIS,
+                      "OPTIONS": options},
+    }
+
+
+@pytest.mark.django_db
+def test_with_redis_down_pages_render_and_checkout_completes(client, redis_down, stripe_fake):
+    variant = factories.variant(stock=5, name="Enamel Mug")
+    for url in ("/", variant.product.category.get_absolute_url(), variant.product.get_absolute_url(), "/cart/"):
+        assert client.get(url).status_code == 200, url
+    client.post(reverse("checkout:cart_add"), {"variant": variant.pk, "quantity": "2"})
+    assert "Enamel Mug" in client.get("/cart/").content.decode()  # the session still works (database)
+    response = client.post(reverse("checkout:checkout"), factories.checkout_post())
+    assert response.status_code == 303 and stripe_fake.base_url in response["Location"]
+    assert client.get("/health/").status_code == 503  # and the operator is told
+
+
+@pytest.mark.django_db
+def test_with_redis_down_rate_limits_fail_safe(client, redis_down):
+    tracking = client.post(reverse("checkout:track"), {"email": "a@example.com", "number": "ABCDE23456"})
+    assert tracking.status_code == 429
+    factories.user(email="who@example.com")
+    login = client.post(reverse("account_login"), {"login": "who@example.com", "password": "correct horse battery"})
+    assert "_auth_user_id" not in client.session  # refused, not let through unlimited
+    assert login.status_code == 429 or "Too many failed login attempts" in login.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_connections_dropped_under_load_fail_cleanly_and_recover(stripe_fake):
+    if connection.vendor != "postgresql":
+        pytest.skip("drops PostgreSQL backends; the PostgreSQL run covers it")
+    variant = factories.variant(stock=200, price="12.00")
+    stop_at = time.monotonic() + 6
+    outcomes, unexpected = [], []
+
+    def shopper(n):
+        try:
+            i = 0
+            while time.monotonic() < stop_at:
+                browser = Client(raise_request_exception=False)
+                browser.post(reverse("checkout:cart_add"), {"variant": variant.pk, "quantity": "1"})
+                r = browser.post(reverse("checkout:checkout"), factories.checkout_post(f"{n:02d}{i:030d}"))
+                outcomes.append(r.status_code)
+                i += 1
+        except Exception as exc:
+            unexpected.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=shopper, args=(n,)) for n in range(4)]
+    [t.start() for t in threads]
+    for _ in range(4):  # "restart" PostgreSQL: every other connection is cut
+        time.sleep(1.2)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+    [t.join(30) for t in threads]
+    assert unexpected == []
+    # 400: Django's "session interrupted" when the session could not be saved.
+    assert set(outcomes) <= {200, 302, 303, 400, 500, 503}
+    assert 500 in outcomes or 503 in outcomes, "no request was cut: the test did not test anything"
+    assert outcomes.count(303) > 10
+    # No half-written order: every order has its lines, and stock adds up.
+    assert not Order.objects.filter(lines__isnull=True).exists()
+    variant.refresh_from_db()
+    held = sum(o.lines.get().quantity for o in Order.objects.filter(stock_held=True))
+    assert variant.stock + held == 200
+    # And the shop recovered without a restart.
+    browser = Client()
+    browser.post(reverse("checkout:cart_add"), {"variant": variant.pk, "quantity": "1"})
+    assert browser.post(reverse("checkout:checkout"), factories.checkout_post("f" * 32)).status_code == 303
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tracking_limits_hold_across_gunicorn_workers_and_forged_forwarded_for():
+    import requests
+
+    require_redis("redis://127.0.0.1:6379/14")
+    import redis
+
+    redis.Redis.from_url("redis://127.0.0.1:6379/14").flushdb()
+    env = child_env(REDIS_URL="redis://127.0.0.1:6379/14", SHOP_TRUST_X_FORWARDED_FOR="true")
+    process, base = start_gunicorn(env, workers=3)
+    try:
+        statuses = []
+        for i in range(8):
+            session = requests.Session()
+            # Each request forges a new address on the left; the router's own (last) entry is the truth.
+            headers = {"X-Forwarded-For": f"198.51.100.{i}, 203.0.113.7"}
+            page = session.get(f"{base}/orders/track/", headers=headers, timeout=10)
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+            response = session.post(f"{base}/orders/track/", headers=headers | {"Referer": f"{base}/orders/track/"},
+                                    data={"csrfmiddlewaretoken": token, "email": "x@example.com",
+                                          "number": f"ABCDE{i:05d}"}, timeout=10)
+            statuses.append(response.status_code)
+        assert statuses[:5] == [200] * 5
+        assert statuses[5:] == [429] * 3
+    finally:
+        output = stop(process)
+    assert "Booting worker" in output
+    redis.Redis.from_url("redis://127.0.0.1:6379/14").flushdb()

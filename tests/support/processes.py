@@ -1,0 +1,77 @@
+"""Helpers for tests that run the shop in real child processes (gunicorn, huey)."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def require_redis(url: str) -> None:
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception:
+        if os.environ.get("CI_REQUIRE_SERVICES"):
+            pytest.fail("Redis is required in CI but is not answering on 127.0.0.1:6379")
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+
+
+def database_url() -> str:
+    """The test database, for a child process to use."""
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def child_env(**extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}
+    return env | {
+        "DJANGO_SETTINGS_MODULE": "shop.settings", "DJANGO_DEBUG": "true", "DATABASE_URL": database_url(),
+        "HUEY_IMMEDIATE": "false", "STRIPE_SECRET_KEY": "", "PYTHONUNBUFFERED": "1",
+    } | extra
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(env: dict, workers: int = 2) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "shop.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--timeout", "30"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process, base
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(process.stdout.read())
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop(process: subprocess.Popen) -> str:
+    process.terminate()
+    try:
+        return process.communicate(timeout=20)[0] or ""
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.communicate()[0] or ""
