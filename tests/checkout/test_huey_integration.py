@@ -133,3 +133,41 @@ def test_with_redis_down_the_payment_completes_and_the_sweep_sends_the_email(red
     assert services.outbox_sweep(queued_for_seconds=0) == 0
     assert len(mailoutbox) == 1 and order.display_number in mailoutbox[0].subject
     assert not list(tmp_path.glob("*.log"))
+
+
+def test_worker_stopped_for_a_while_nothing_lost_each_email_once(redis_db, tmp_path, settings, mailoutbox):
+    """Payments go on while the worker is down; on restart each email goes out once,
+    even with the periodic sweep racing the queued tasks."""
+    env = _env(tmp_path, REDIS)
+    numbers = []
+    settings.DEBUG = True
+    settings.STRIPE_SECRET_KEY = ""
+    for i in range(3):
+        variant = factories.variant(stock=5, price="10.00")
+        order = services.order_place(cart=factories.cart_with((variant, 1)),
+                                     details=factories.details(email=f"w{i}@example.com"), checkout_token=f"{i:032d}")
+        services.payment_start(order=order, success_url="http://t/s", cancel_url="http://t/c")
+        numbers.append(order.number)
+    code = "from checkout.services import demo_payment_complete\n" + "".join(
+        f"demo_payment_complete(session_id='demo_{n}', pay=True)\n" for n in numbers)
+    assert _in_web_process(code, env).returncode == 0
+    assert redis_db.llen("huey.redis.shop") == 3 or redis_db.dbsize() > 0  # waiting in Redis
+    assert OutboxEmail.objects.filter(status=OutboxEmail.Status.QUEUED).count() == 3
+    # The worker comes back; the sweep runs at the same moment in another process.
+    worker = subprocess.Popen([sys.executable, "manage.py", "run_huey", "--workers", "2"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        sweep = _in_web_process("from checkout.services import outbox_sweep\nprint(outbox_sweep(queued_for_seconds=0))",
+                                env)
+        assert sweep.returncode == 0, sweep.stderr
+        assert _wait_for(lambda: OutboxEmail.objects.filter(status=OutboxEmail.Status.SENT).count() == 3)
+        time.sleep(1)  # give any duplicate a chance to show up
+    finally:
+        worker.terminate()
+        worker.communicate(timeout=20)
+    files = list(tmp_path.glob("*.log"))
+    sent = "".join(f.read_text() for f in files)
+    for number in numbers:
+        display = f"{number[:5]}-{number[5:]}"
+        assert sent.count(f"Subject: Northwind Goods: Receipt for order {display}") == 1, display
+    assert sum(OutboxEmail.objects.values_list("attempts", flat=True)) == 3
