@@ -78,7 +78,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
             {"message": message, "ok": ok, "cart_count": cart.count()},
         )
     (messages.success if ok else messages.error)(request, message)
-    return redirect(safe_next(request, reverse("checkout:cart")))
+    return HttpResponseRedirect(safe_next(request, reverse("checkout:cart")))
 
 
 @require_POST

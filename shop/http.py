@@ -43,7 +43,8 @@ def rate_limited(key: str, *, limit: int, window: int = 60) -> bool:
 def safe_next(request: HttpRequest, default: str) -> str:
     """The `next` field or parameter, if it stays on this site; otherwise `default`."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
+    # Only a path on this site: "/..." but not "//host" or "/\\host".
+    if candidate.startswith("/") and not candidate.startswith(("//", "/\\")) and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
