@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.perf.load import RESULTS, ROOT, SHOP_PORT, gunicorn, pick_urls, prepare  # noqa: E402
+from tests.perf.load import RESULTS, ROOT, SHOP_PORT, collect_static, gunicorn, pick_urls, prepare  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
@@ -49,6 +49,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.skip_prepare:
         prepare(reseed=False)
+    collect_static()
     data = pick_urls()
     shop = gunicorn("shop.wsgi:application", SHOP_PORT, 2, 4)
     base = f"http://127.0.0.1:{SHOP_PORT}"

@@ -83,9 +83,16 @@ def prepare(reseed: bool) -> None:
     started = time.monotonic()
     out = run([PY, "manage.py", "seed_demo", "--products", "10000"], env)
     print(out.strip().splitlines()[0], f"[{time.monotonic() - started:.1f}s]")
+    # Statistics for the planner, as autovacuum would gather them soon after a bulk load.
+    run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DB_NAME, "-qc", "VACUUM ANALYZE"])
+
+
+def collect_static() -> None:
+    """Static files as production serves them, and a cold cache, as after a deploy."""
+    env = server_env()
     run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env)
     redis = env["REDIS_URL"].rsplit("/", 1)
-    run(["redis-cli", "-n", redis[1], "FLUSHDB"])  # a cold cache, as after a deploy
+    run(["redis-cli", "-n", redis[1], "FLUSHDB"])
 
 
 def gunicorn(app: str, port: int, workers: int, threads: int) -> subprocess.Popen:
@@ -263,6 +270,7 @@ def main() -> None:
 
     if not args.skip_prepare:
         prepare(args.reseed)
+    collect_static()
     data = pick_urls()
     shop = gunicorn("shop.wsgi:application", SHOP_PORT, args.workers, args.threads)
     floor = gunicorn("tests.perf.floor_wsgi:application", FLOOR_PORT, args.workers, args.threads)
