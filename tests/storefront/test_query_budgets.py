@@ -38,11 +38,6 @@ def _count(client, url: str, **extra) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **extra)
     assert response.status_code == 200, (url, response.status_code)
-    import os
-    if os.environ.get("SHOW_QUERIES"):
-        print("\n==", url, len(queries))
-        for q in queries.captured_queries:
-            print("   ", q["sql"][:150])
     return len(queries)
 
 

@@ -83,8 +83,6 @@ def test_missing_combination_keeps_the_value_just_changed(client):
 
 
 def test_variant_picture_is_the_photo(client):
-    from storefront.models import ProductImage
-
     item = factories.option_product(sizes=("S",), colours=("Red", "Blue"))
     red = factories.product_image(product_obj=item, alt="A red tee", colour="red")
     blue = factories.product_image(product_obj=item, alt="A blue tee", colour="blue", position=1)
