@@ -5,18 +5,13 @@ from functools import wraps
 from django.contrib import admin
 
 from checkout.admin import dashboard_figures
+from storefront.selectors import low_stock_summary
 
 
 def _with_dashboard(index):
     @wraps(index)
     def view(request, extra_context=None):
-        figures = dashboard_figures()
-        try:
-            from storefront.selectors import low_stock_summary
-        except ImportError:  # the catalog may not offer it
-            low_stock_summary = None
-        if low_stock_summary is not None:
-            figures |= low_stock_summary()
+        figures = dashboard_figures() | low_stock_summary()
         return index(request, extra_context=(extra_context or {}) | {"dashboard": figures})
 
     return view

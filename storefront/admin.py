@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db.models import F
 
 from storefront import services
 from storefront.models import (
@@ -9,6 +11,7 @@ from storefront.models import (
     ProductImage,
     Review,
     StockAlert,
+    StockMovement,
     Variant,
     WishlistItem,
 )
@@ -43,11 +46,74 @@ class OptionValueAdmin(admin.ModelAdmin):
     list_select_related = ["option_type"]
 
 
+class VariantStockForm(forms.ModelForm):
+    """Stock is never typed as a number to overwrite: staff add or remove units,
+    with a reason, and the stock service applies the change to the current value."""
+
+    adjust_by = forms.IntegerField(
+        required=False, label="Add / remove",
+        help_text="Units to add (e.g. 12) or remove (e.g. -2). The current stock is read when you save.",
+    )
+    adjust_reason = forms.ChoiceField(
+        choices=StockMovement.Reason.choices, initial=StockMovement.Reason.RESTOCK, required=False, label="Why",
+    )
+    adjust_note = forms.CharField(max_length=300, required=False, label="Note")
+
+    class Meta:
+        model = Variant
+        exclude = ["stock"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("adjust_by") and not data.get("adjust_reason"):
+            self.add_error("adjust_reason", "Say why the stock changes.")
+        return data
+
+
+def _save_variant_keeping_stock(variant: Variant) -> None:
+    """Save what staff edited, but never the stock column (sales may have changed it)."""
+    if variant.pk:
+        fields = [f.name for f in Variant._meta.concrete_fields if not f.primary_key and f.name != "stock"]
+        variant.save(update_fields=fields)
+    else:
+        variant.stock = 0  # a new variant starts empty; its first stock is an adjustment
+        variant.save()
+
+
+def _apply_adjustment(request, form) -> None:
+    change = form.cleaned_data.get("adjust_by") or 0
+    if not change:
+        return
+    reason = form.cleaned_data.get("adjust_reason") or StockMovement.Reason.OTHER
+    try:
+        services.stock_adjust(variant_id=form.instance.pk, change=change, reason=reason,
+                              note=form.cleaned_data.get("adjust_note", ""), actor=request.user)
+    except services.StorefrontError as error:
+        messages.error(request, error.message)
+
+
+class StockMovementInline(admin.TabularInline):
+    model = StockMovement
+    extra = 0
+    can_delete = False
+    fields = ["created", "change", "stock_after", "reason", "note", "actor"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class VariantInline(admin.TabularInline):
     model = Variant
+    form = VariantStockForm
     extra = 1
     min_num = 1  # every product has at least one variant
-    fields = ["sku", "label", "option_values", "price", "stock", "image", "active", "position"]
+    fields = ["sku", "label", "option_values", "price", "stock", "adjust_by", "adjust_reason", "adjust_note",
+              "low_stock_threshold", "image", "active", "position"]
+    readonly_fields = ["stock"]
     autocomplete_fields = ["option_values"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -64,19 +130,6 @@ class ProductImageInline(admin.TabularInline):
     fields = ["image", "alt", "position"]
 
 
-def _notify_restocks(forms) -> int:
-    """For each changed variant form: tell the stock service what the stock was and is."""
-    restocked = 0
-    for form in forms:
-        if not form.instance.pk or "stock" not in form.changed_data:
-            continue
-        old = form.initial.get("stock") or 0
-        if services.variant_stock_changed(variant_id=form.instance.pk, old_stock=old,
-                                          new_stock=form.instance.stock):
-            restocked += 1
-    return restocked
-
-
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = ["name", "category", "active", "featured", "rating_avg", "rating_count", "created"]
@@ -89,32 +142,79 @@ class ProductAdmin(admin.ModelAdmin):
     inlines = [VariantInline, ProductImageInline]
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is Variant:
+            self._save_variants(request, formset)
+            return
         super().save_formset(request, form, formset, change)
         if formset.model is ProductImage:
             for image_form in formset.forms:
                 if image_form.instance.pk and "image" in image_form.changed_data:
                     services.image_renditions_make(image=image_form.instance)
-        elif formset.model is Variant:
-            restocked = _notify_restocks(formset.forms)
-            if restocked:
-                messages.info(request, f"{restocked} option(s) back in stock: waiting shoppers will be emailed.")
+
+    def _save_variants(self, request, formset) -> None:
+        for variant in formset.save(commit=False):
+            _save_variant_keeping_stock(variant)
+        formset.save_m2m()
+        for variant in formset.deleted_objects:
+            variant.delete()
+        for variant_form in formset.forms:
+            if variant_form.instance.pk and variant_form not in formset.deleted_forms:
+                _apply_adjustment(request, variant_form)
+
+
+class StockLevelFilter(admin.SimpleListFilter):
+    title = "stock level"
+    parameter_name = "stock_level"
+
+    def lookups(self, request, model_admin):
+        return [("low", "Low (at or below threshold)"), ("out", "Sold out")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "low":
+            return queryset.filter(stock__lte=F("low_stock_threshold"), active=True)
+        if self.value() == "out":
+            return queryset.filter(stock=0)
+        return queryset
 
 
 @admin.register(Variant)
 class VariantAdmin(admin.ModelAdmin):
-    list_display = ["sku", "product", "label", "price", "stock", "active"]
-    list_filter = ["active", "product__category"]
+    form = VariantStockForm
+    list_display = ["sku", "product", "label", "price", "stock", "low_stock_threshold", "active"]
+    list_filter = [StockLevelFilter, "active", "product__category"]
     search_fields = ["sku", "product__name", "label"]
     list_select_related = ["product"]
     autocomplete_fields = ["product", "option_values"]
-    list_editable = ["stock"]
+    readonly_fields = ["stock"]
+    inlines = [StockMovementInline]
+    fieldsets = [
+        (None, {"fields": ["product", "sku", "label", "option_values", "price", "image", "active", "position"]}),
+        ("Stock", {"fields": ["stock", "adjust_by", "adjust_reason", "adjust_note", "low_stock_threshold"]}),
+    ]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "stock" in form.changed_data:
-            if services.variant_stock_changed(variant_id=obj.pk, old_stock=form.initial.get("stock") or 0,
-                                              new_stock=obj.stock):
-                messages.info(request, f"{obj.sku} is back in stock: waiting shoppers will be emailed.")
+        _save_variant_keeping_stock(obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _apply_adjustment(request, form)
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(admin.ModelAdmin):
+    list_display = ["created", "variant", "change", "stock_after", "reason", "actor", "note"]
+    list_filter = ["reason", ("created", admin.DateFieldListFilter)]
+    search_fields = ["variant__sku", "variant__product__name", "note"]
+    list_select_related = ["variant", "variant__product", "actor"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ProductImage)

@@ -102,6 +102,9 @@ class Variant(models.Model):
         max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     stock = models.PositiveIntegerField(default=0)
+    low_stock_threshold = models.PositiveIntegerField(
+        default=3, help_text="Staff are told (dashboard, daily digest) when the stock falls to this or below."
+    )
     active = models.BooleanField(default=True)
     position = models.PositiveIntegerField(default=0)
     option_values = models.ManyToManyField(OptionValue, blank=True, related_name="variants")
@@ -234,3 +237,30 @@ class StockAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} waits for {self.variant_id}"
+
+
+class StockMovement(models.Model):
+    """A change of stock made by staff: who, when, how much and why. (Sales are in the orders.)"""
+
+    class Reason(models.TextChoices):
+        RESTOCK = "restock", "Restock (delivery received)"
+        COUNT = "count", "Stock count correction"
+        DAMAGED = "damaged", "Damaged or lost"
+        RETURNED = "returned", "Customer return"
+        INITIAL = "initial", "Initial stock"
+        OTHER = "other", "Other"
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stock_movements")
+    change = models.IntegerField()
+    stock_after = models.PositiveIntegerField()
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    note = models.CharField(max_length=300, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [models.CheckConstraint(condition=~models.Q(change=0), name="stockmovement_change_not_zero")]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id}: {self.change:+d} ({self.get_reason_display()})"

@@ -642,6 +642,9 @@ def product_reviews(*, product: Product, limit: int = 10) -> list[Review]:
     )
 
 
+BOUGHT_STATUSES = ("paid", "processing", "shipped", "delivered")
+
+
 def user_bought_product(*, user, product_id: int) -> bool:
     """A paid order of this user has a line for one of the product's variants.
 
@@ -650,8 +653,11 @@ def user_bought_product(*, user, product_id: int) -> bool:
     """
     if not user.is_authenticated:
         return False
+    # Paid, in any stage of fulfilment (paid, processing, shipped, delivered), and not refunded in full.
     return Variant.objects.filter(
-        product_id=product_id, order_lines__order__user=user, order_lines__order__status="paid"
+        product_id=product_id, order_lines__order__user=user,
+        order_lines__order__status__in=BOUGHT_STATUSES,
+        order_lines__order__payment_state__in=("paid", "partially_refunded"),
     ).exists()
 
 
@@ -683,3 +689,22 @@ def related_products(*, product: Product, limit: int = 4) -> list[Product]:
 def sitemap_products() -> QuerySet[Product]:
     return visible_products().only("slug", "updated").order_by("id")
 
+
+
+def low_stock_variants():
+    """Active variants of active products at or below their own low-stock threshold."""
+    return (
+        Variant.objects.filter(active=True, product__active=True, stock__lte=F("low_stock_threshold"))
+        .select_related("product")
+        .order_by("stock", "product__name", "id")
+    )
+
+
+def low_stock_summary() -> dict:
+    """For the staff dashboard: how many are low, the worst few, and the filtered list."""
+    low = low_stock_variants()
+    return {
+        "low_stock": low.count(),
+        "low_stock_items": list(low[:8]),
+        "low_stock_url": "/admin/storefront/variant/?stock_level=low",
+    }

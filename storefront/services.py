@@ -16,12 +16,12 @@ from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from PIL import Image
 
-from storefront.models import Product, ProductImage, Review, StockAlert, Variant, WishlistItem
+from storefront.models import Product, ProductImage, Review, StockAlert, StockMovement, Variant, WishlistItem
 from storefront.selectors import user_bought_product
 
 logger = logging.getLogger(__name__)
@@ -313,3 +313,63 @@ def stock_alerts_send(*, variant_id: int) -> int:
             message.send()
         sent += 1
     return sent
+
+
+# --------------------------------------------------------------------------
+# Stock kept by staff
+# --------------------------------------------------------------------------
+
+
+def stock_adjust(*, variant_id: int, change: int, reason: str, note: str = "", actor=None) -> StockMovement | None:
+    """Staff add or remove `change` units; recorded with who, when, how much and why.
+
+    The change is applied to the current stock in the database, never written as
+    an absolute number, so a sale that happened while staff had the form open is
+    never undone. Stock cannot go below zero. A restock (0 → more) emails the
+    shoppers waiting for it.
+    """
+    if not change:
+        return None
+    with transaction.atomic():
+        variant = Variant.objects.select_for_update().get(pk=variant_id)
+        before = variant.stock
+        if before + change < 0:
+            raise StorefrontError(
+                f"{variant.sku} has {before} in stock now; it cannot go down by {-change}."
+            )
+        Variant.objects.filter(pk=variant_id).update(stock=F("stock") + change)
+        movement = StockMovement.objects.create(
+            variant=variant, change=change, stock_after=before + change, reason=reason, note=note.strip()[:300],
+            actor=actor if getattr(actor, "pk", None) else None,
+        )
+        variant_stock_changed(variant_id=variant_id, old_stock=before, new_stock=before + change)
+    logger.info("Stock of %s changed by %+d to %d (%s) by %s", variant.sku, change, before + change, reason, actor)
+    return movement
+
+
+def low_stock_digest_send() -> int:
+    """The daily digest to staff: every active variant at or below its threshold. Returns how many."""
+    from django.contrib.auth import get_user_model
+
+    from storefront.selectors import low_stock_variants
+
+    variants = list(low_stock_variants())
+    if not variants:
+        return 0
+    recipients = list(settings.SHOP_STAFF_EMAILS) or list(
+        get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="").values_list("email", flat=True)
+    )
+    if not recipients:
+        logger.warning("Low-stock digest: %d variants low, but no staff address to send to", len(variants))
+        return 0
+    context = {"variants": variants, "shop_name": settings.SHOP_NAME,
+               "admin_url": _absolute("/admin/storefront/variant/?stock_level=low")}
+    message = EmailMultiAlternatives(
+        subject=f"{settings.SHOP_NAME}: {len(variants)} item{'s' if len(variants) != 1 else ''} running low",
+        body=render_to_string("emails/low_stock.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=recipients,
+    )
+    message.attach_alternative(render_to_string("emails/low_stock.html", context), "text/html")
+    message.send()
+    return len(variants)

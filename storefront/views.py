@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from shop.pagecache import cached_for_catalog
 from storefront import selectors, services
 from storefront.models import Product, Review
 from storefront.selectors import SORTS, CatalogFilters
@@ -119,11 +121,13 @@ def search(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def suggest(request: HttpRequest) -> HttpResponse:
     query = " ".join((request.GET.get("q") or "").split())[:100]
-    products = selectors.search_suggestions(query=query)
-    context = {"query": query, "suggestions": products}
     if not _partial(request):  # without JavaScript the full results page is the answer
         return redirect(f"{reverse('storefront:search')}?{urlencode({'q': query})}")
-    return render(request, "storefront/_suggestions.html", context)
+    # The same for every shopper: cached per query and catalog version, also for shoppers with a session.
+    html = cached_for_catalog(f"suggest:{query}", lambda: render_to_string(
+        "storefront/_suggestions.html", {"query": query, "suggestions": selectors.search_suggestions(query=query)},
+    ))
+    return HttpResponse(html)
 
 
 @require_GET

@@ -116,10 +116,12 @@ def paid_order(*, user, variant: Variant, status: str = "paid"):
     """An order of `user` with one line for `variant` (no checkout flow: for review eligibility)."""
     from checkout.models import Order, OrderLine
 
+    unpaid = status in ("pending_payment", "awaiting_payment", "cancelled", "expired")
     order = Order.objects.create(
         user=user, status=status, email=user.email, full_name="Ada Lovelace", address_line1="12 Analytical Row",
         city="London", postal_code="N1 9GU", country="GB", currency="usd", subtotal=variant.price,
-        total=variant.price,
+        total=variant.price, payment_state="unpaid" if unpaid else "paid",
+        amount_paid=0 if unpaid else variant.price,
     )
     OrderLine.objects.create(order=order, variant=variant, product_name=variant.product.name,
                              variant_label=variant.label, sku=variant.sku, unit_price=variant.price, quantity=1,

@@ -1547,9 +1547,10 @@ class Command(BaseCommand):
                 chunk = items[start:start + 4]
                 total = sum((v.price for _, v, *_ in chunk), Decimal("0.00"))
                 order = Order(
-                    user=user, status="paid", email=user.email, full_name=user.full_name,
+                    user=user, status="delivered", payment_state="paid", amount_paid=total,
+                    email=user.email, full_name=user.full_name,
                     address_line1="1 Demo Street", city="Bristol", postal_code="BS1 4DJ", country="GB",
-                    currency=settings.SHOP_CURRENCY, subtotal=total, total=total,
+                    currency=settings.SHOP_CURRENCY, subtotal=total, total=total, stock_held=True,
                     paid_at=now - min(age for *_, age in chunk) / 2, receipt_sent_at=now,
                 )
                 orders.append(order)
