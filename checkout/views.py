@@ -81,9 +81,17 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(safe_next(request, reverse("checkout:cart")))
 
 
+def _own_line(request: HttpRequest, variant_id: int):
+    """A line of this shopper's own cart; anything else (another shopper's, a stale id) is 404."""
+    cart = cart_for_request(request)
+    if not cart.quantity_of(variant_id):
+        raise Http404("No such line in your cart.")
+    return cart
+
+
 @require_POST
 def cart_update(request: HttpRequest, variant_id: int) -> HttpResponse:
-    cart = cart_for_request(request)
+    cart = _own_line(request, variant_id)
     try:
         quantity = services.quantity_parse(request.POST.getlist("quantity"))
         notice = services.cart_update(cart=cart, variant_id=variant_id, quantity=quantity)
@@ -101,7 +109,7 @@ def cart_update(request: HttpRequest, variant_id: int) -> HttpResponse:
 
 @require_POST
 def cart_remove(request: HttpRequest, variant_id: int) -> HttpResponse:
-    notice = services.cart_remove(cart=cart_for_request(request), variant_id=variant_id)
+    notice = services.cart_remove(cart=_own_line(request, variant_id), variant_id=variant_id)
     if request.htmx:
         return _render_cart(request, notice=notice)
     messages.success(request, notice)

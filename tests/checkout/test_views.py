@@ -367,3 +367,11 @@ def test_payment_rows_are_visible_to_staff_in_the_admin(admin_client, stripe_fak
     assert "Order placed; stock held." in page
     listing = admin_client.get(reverse("admin:checkout_order_changelist") + f"?q={order.display_number.lower()}")
     assert order.display_number in listing.content.decode()
+
+
+def test_cart_changes_only_by_post(client):
+    variant = factories.variant(stock=5)
+    _add(client, variant, "1")
+    for name in ("checkout:cart_update", "checkout:cart_remove"):
+        assert client.get(reverse(name, args=[variant.pk])).status_code == 405
+    assert client.get(reverse("checkout:cart_add")).status_code == 405

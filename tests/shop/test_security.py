@@ -136,3 +136,19 @@ def test_every_page_has_a_csp_without_inline_script(client):
     for tag in re.findall(r"<script[^>]*>", html):
         assert "src=" in tag or "application/ld+json" in tag or "application/json" in tag, tag
     assert not re.search(r"\son[a-z]+=", html)  # no inline event handlers
+
+
+def test_another_shoppers_cart_line_is_404_for_page_and_partial():
+    from checkout.cart import DatabaseCart
+    from checkout.models import CartLine
+
+    owner = factories.user()
+    variant = factories.variant(stock=5)
+    DatabaseCart(owner).set(variant.pk, 2)
+    intruder = Client()
+    intruder.force_login(factories.user())
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        assert intruder.post(reverse("checkout:cart_update", args=[variant.pk]), {"quantity": "1"},
+                             **headers).status_code == 404
+        assert intruder.post(reverse("checkout:cart_remove", args=[variant.pk]), **headers).status_code == 404
+    assert CartLine.objects.get(cart__user=owner).quantity == 2
