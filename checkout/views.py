@@ -24,6 +24,7 @@ from shop.http import client_ip, rate_limited, safe_next
 logger = logging.getLogger(__name__)
 
 PENDING_ORDER_KEY = "pending_order"
+PAYMENT_CANCELLED = "Payment cancelled. Nothing was charged, and your cart is as you left it."
 
 
 def _variant_id(value) -> int | None:
@@ -202,40 +203,39 @@ def checkout_cancel(request: HttpRequest, number: str, token: str) -> HttpRespon
         return redirect("checkout:cart")
     if order.status == Order.Status.PAID:
         return redirect(order.get_absolute_url())
-    messages.info(request, "Payment cancelled. Nothing was charged, and your cart is as you left it.")
+    messages.info(request, PAYMENT_CANCELLED)
     return redirect("checkout:cart")
+
+
+def _demo_payment(session_id: str) -> Payment:
+    """The demo payment behind the page; 404 whenever demo payments are off (debug off or a key set)."""
+    if not services.payments_are_demo():
+        raise Http404("Demo payments are off.")
+    payment = Payment.objects.select_related("order").filter(
+        session_id=session_id, provider=Payment.Provider.DEMO
+    ).first()
+    if payment is None:
+        raise Http404("No such payment.")
+    return payment
 
 
 @require_http_methods(["GET", "POST"])
 def demo_pay(request: HttpRequest, session_id: str) -> HttpResponse:
     """Stands in for Stripe Checkout when no key is set, in debug only."""
-    if not services.payments_are_demo():
-        raise Http404("Demo payments are off.")
-    payment = Payment.objects.select_related("order").filter(
-        session_id=session_id, provider=Payment.Provider.DEMO
-    ).first()
-    if payment is None:
-        raise Http404("No such payment.")
-    order = payment.order
+    payment = _demo_payment(session_id)
     if request.method == "POST":
         if request.POST.get("action") == "pay":
-            order = services.demo_payment_complete(session_id=session_id, pay=True)
-            return redirect(f"{reverse('checkout:success_demo', kwargs={'session_id': session_id})}")
+            services.demo_payment_complete(session_id=session_id, pay=True)
+            return redirect("checkout:success_demo", session_id=session_id)
         services.demo_payment_complete(session_id=session_id, pay=False)
-        messages.info(request, "Payment cancelled. Nothing was charged, and your cart is as you left it.")
+        messages.info(request, PAYMENT_CANCELLED)
         return redirect("checkout:cart")
-    return render(request, "checkout/demo_pay.html", {"order": order, "payment": payment})
+    return render(request, "checkout/demo_pay.html", {"order": payment.order, "payment": payment})
 
 
 @require_GET
 def demo_success(request: HttpRequest, session_id: str) -> HttpResponse:
-    if not services.payments_are_demo():
-        raise Http404("Demo payments are off.")
-    payment = Payment.objects.select_related("order").filter(
-        session_id=session_id, provider=Payment.Provider.DEMO
-    ).first()
-    if payment is None:
-        raise Http404("No such payment.")
+    payment = _demo_payment(session_id)
     _forget_paid_cart(request)
     return render(request, "checkout/success.html", {"order": payment.order})
 
