@@ -1,11 +1,14 @@
-"""A full-page cache for anonymous catalog pages, served from Redis.
+"""A full-page cache for the catalog pages of guests, served from Redis.
 
-Who gets a cached page: a GET or HEAD from a visitor with no session cookie and
-no messages cookie, so with nothing personal to show (no cart, not signed in, no
-flash message), for one of the storefront's catalog views (home, category,
-product, search, suggestions). Everything else (cart, checkout, orders,
-accounts, admin, webhook, every POST, every visitor with a session) goes
-through Django untouched.
+Who gets a cached page: a GET or HEAD, for one of the storefront's catalog views
+(home, category, product, search, suggestions), from a guest: no session cookie,
+or a session that is not signed in and holds no flash message, and no messages
+cookie. For a guest, the only personal things on these pages are the CSRF token
+and the cart badge's count; both are rendered as placeholders into the stored
+page and filled in for each visitor (the count from their session cart).
+Everything else (cart, checkout, orders, accounts, admin, webhook, every POST,
+every signed-in shopper, anyone with a message to see) goes through Django
+untouched.
 
 What is stored: the status, the headers and the body of a 200 response that set
 no cookie and is not marked private/no-store, keyed by the absolute URL with its
@@ -19,7 +22,7 @@ while the cart and checkout always re-check stock.
 
 The CSRF token: a page must never carry another visitor's token. While a page
 that may be stored is rendered, the `csrf_token` context variable is a fixed
-placeholder (see `csrf_placeholder`, a context processor listed after Django's
+placeholder (see `placeholders`, a context processor listed after Django's
 own), and the placeholder is replaced with this visitor's masked token, from
 `get_token`, on every response: on the miss that renders the page and on each
 hit. Django's own CSRF middleware code reads and sets the csrftoken cookie, so a
@@ -37,11 +40,13 @@ import hashlib
 import re
 import time
 from collections.abc import Callable
+from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import Resolver404, resolve
 
@@ -61,9 +66,12 @@ HTMX_HEADERS = (
 # (Cookie: the only cookie-dependent part of a stored page is the CSRF token, replaced per visitor.)
 KNOWN_VARY = frozenset({"cookie", "hx-request", "accept-encoding"})
 VERSION_KEY = "pagecache:version"
-# Letters only: passes through HTML and JSON escaping unchanged, and is as long as a real token.
-PLACEHOLDER = "PAGECACHECSRFTOKENPLACEHOLDER".ljust(64, "X")
+# Letters only: they pass through HTML and JSON escaping unchanged.
+PLACEHOLDER = "PAGECACHECSRFTOKENPLACEHOLDER".ljust(64, "X")  # as long as a real token
 _PLACEHOLDER_BYTES = PLACEHOLDER.encode()
+CART_COUNT_PLACEHOLDER = "PAGECACHECARTCOUNTPLACEHOLDER"
+_CART_COUNT_BYTES = CART_COUNT_PLACEHOLDER.encode()
+MESSAGES_SESSION_KEY = "_messages"  # django.contrib.messages' session storage
 _CANDIDATE = "_page_cache_candidate"
 _COMMA = re.compile(r"\s*,\s*")
 
@@ -101,20 +109,31 @@ def cached_for_catalog(name: str, build: Callable[[], str]) -> str:
     return text
 
 
-def csrf_placeholder(request: HttpRequest) -> dict:
-    """Context processor: the placeholder instead of the real token while a page that
-    may be cached is rendered (listed after Django's csrf processor, so it wins)."""
+def placeholders(request: HttpRequest) -> dict:
+    """Context processor: placeholders instead of the visitor's CSRF token and cart count
+    while a page that may be cached is rendered (listed after Django's csrf processor and
+    the shop's own, so it wins)."""
     if getattr(request, _CANDIDATE, False):
-        return {"csrf_token": PLACEHOLDER}
+        return {"csrf_token": PLACEHOLDER, "cart_count": CART_COUNT_PLACEHOLDER}
     return {}
 
 
-def _anonymous_request(request: HttpRequest) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and getattr(settings, "MESSAGES_COOKIE_NAME", "messages") not in request.COOKIES
-    )
+def _guest_cart_count(request: HttpRequest) -> int | None:
+    """The cart count of a guest who may be served a shared page, or None when the page
+    is personal: a signed-in shopper or a flash message waiting to be shown."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    if request.COOKIES.get(getattr(settings, "MESSAGES_COOKIE_NAME", "messages")):  # empty = deleted
+        return None
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not session_key:
+        return 0
+    from checkout.cart import SessionCart
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    if AUTH_SESSION_KEY in session or MESSAGES_SESSION_KEY in session:
+        return None
+    return SessionCart(session).count()
 
 
 def _cacheable_view(request: HttpRequest) -> bool:
@@ -145,7 +164,7 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 class PageCacheMiddleware:
-    """Serve and store anonymous catalog pages (see the module docstring). Placed right
+    """Serve and store guests' catalog pages (see the module docstring). Placed right
     after the security, CSP and static-file middleware, before sessions."""
 
     def __init__(self, get_response):
@@ -155,7 +174,10 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         seconds = ttl()
-        if not seconds or not _anonymous_request(request) or not _cacheable_view(request):
+        if not seconds or not _cacheable_view(request):
+            return self.get_response(request)
+        cart_count = _guest_cart_count(request)
+        if cart_count is None:
             return self.get_response(request)
 
         key = _key(request)
@@ -163,13 +185,19 @@ class PageCacheMiddleware:
         version = found.get(VERSION_KEY)
         entry = found.get(key)
         if entry is not None and entry["version"] == version:
-            return self._serve(request, entry)
+            return self._serve(request, entry, cart_count)
 
         setattr(request, _CANDIDATE, True)
         response = self.get_response(request)
+        if response.streaming:
+            return response
+        if hasattr(request, "session"):  # the count as the view left it, from the session already loaded
+            from checkout.cart import SessionCart
+
+            cart_count = SessionCart(request.session).count()
         if not _storable(request, response):
-            # Whatever happened, a page rendered with the placeholder still gets a real token.
-            return self._with_token(request, response) if not response.streaming else response
+            # Whatever happened, a page rendered with placeholders still gets the real values.
+            return self._personalised(request, response, cart_count or 0)
         cache.set(key, {
             "version": version,
             "status": response.status_code,
@@ -177,18 +205,20 @@ class PageCacheMiddleware:
             "content": response.content,
         }, timeout=seconds)
         response["X-Page-Cache"] = "miss"
-        return self._with_token(request, response)
+        return self._personalised(request, response, cart_count or 0)
 
-    def _serve(self, request: HttpRequest, entry: dict) -> HttpResponse:
+    def _serve(self, request: HttpRequest, entry: dict, cart_count: int) -> HttpResponse:
         response = HttpResponse(entry["content"], status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
         response["X-Page-Cache"] = "hit"
         # The cookie as CsrfViewMiddleware would read it for a rendered page.
         self.csrf.process_request(request)
-        return self._with_token(request, response)
+        return self._personalised(request, response, cart_count)
 
-    def _with_token(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def _personalised(self, request: HttpRequest, response: HttpResponse, cart_count: int) -> HttpResponse:
+        if _CART_COUNT_BYTES in response.content:
+            response.content = response.content.replace(_CART_COUNT_BYTES, str(cart_count).encode())
         if _PLACEHOLDER_BYTES in response.content:
             response.content = response.content.replace(_PLACEHOLDER_BYTES, get_token(request).encode())
             # Sets the csrftoken cookie when the visitor has none (and adds Vary: Cookie).

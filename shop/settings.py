@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Guests' catalog pages from Redis (shop/pagecache.py); before sessions, so a hit skips the rest.
+    "shop.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -85,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.shop",
+                "shop.pagecache.placeholders",  # last: overrides csrf_token and cart_count (page cache)
             ],
             "builtins": ["shop.templatetags.money", "shop.templatetags.forms"],
         },
@@ -322,6 +325,9 @@ SHOP_LOCK_TIMEOUT_MS = env.int("SHOP_LOCK_TIMEOUT_MS", default=3000)
 # A payment that arrives after its stock sold out: refund it at once (true) or
 # keep the order "paid, waiting for stock" for staff to decide (false).
 SHOP_AUTO_REFUND_OUT_OF_STOCK = env.bool("SHOP_AUTO_REFUND_OUT_OF_STOCK", default=False)
+# Seconds a guest's catalog page is served from the page cache (shop/pagecache.py);
+# stock shown on it may be this old (cart and checkout re-check). 0 turns the cache off.
+SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=60)
 # Who gets staff mail (the daily low-stock digest); default: every active staff user.
 SHOP_STAFF_EMAILS = env.list("SHOP_STAFF_EMAILS", default=[])
 

@@ -1,6 +1,7 @@
 """Load test: the shop under gunicorn on PostgreSQL with the 10,000-product catalog.
 
     .venv/bin/python tests/perf/load.py [--requests 2000] [--seconds 20] [--concurrency 16] [--reseed]
+        [--page-cache-seconds 60] [--only "category,product"]
 
 What it does, all on 127.0.0.1:
 
@@ -13,7 +14,8 @@ What it does, all on 127.0.0.1:
 3. From this process (a separate process from gunicorn's), drives each page with
    `--concurrency` connections until `--requests` responses or `--seconds` have passed,
    after a short warm-up, and reports requests/s, p50 and p99 latency, each as a ratio
-   to the floor measured in the same run.
+   to the floor measured in the same run. Catalog pages are driven twice: by guests
+   without a session, and by guests who first put a product in their cart ("with a cart").
 
 Results: a table on stdout and tests/perf/results/load-<timestamp>.json (git-ignored).
 Not part of the pytest suite.
@@ -184,6 +186,7 @@ class Scenario:
     method: str = "GET"
     headers: dict[str, str] = field(default_factory=dict)
     add_to_cart: list[int] = field(default_factory=list)
+    with_cart: int = 0  # a variant id: each connection first puts it in its cart (a session), then browses
 
 
 async def drive(s: Scenario, concurrency: int, max_requests: int, max_seconds: float, warmup: float) -> dict:
@@ -196,9 +199,16 @@ async def drive(s: Scenario, concurrency: int, max_requests: int, max_seconds: f
         nonlocal errors, counter
         conn = Connection(s.port)
         token = ""
-        if s.add_to_cart:  # a shopper with a session and a CSRF token, as a browser has
-            _, page = await conn.request("GET", s.paths[0])
+        if s.add_to_cart or s.with_cart:  # a shopper with a session and a CSRF token, as a browser has
+            _, page = await conn.request("GET", "/" if s.with_cart else s.paths[0])
             token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        if s.with_cart and "sessionid" not in conn.cookies:
+            status, _ = await conn.request("POST", "/cart/add/", {
+                "Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": token,
+                "Referer": "http://127.0.0.1/",
+            }, f"variant={s.with_cart}&quantity=1&csrfmiddlewaretoken={token}".encode())
+            if "sessionid" not in conn.cookies:
+                raise SystemExit(f"add to cart for {s.name!r} set no session cookie (status {status})")
         i = index
         while True:
             if measuring[0] and (counter >= max_requests or time.perf_counter() >= stop_at):
@@ -266,25 +276,41 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--reseed", action="store_true", help="drop and re-create the perf database")
     parser.add_argument("--skip-prepare", action="store_true")
+    parser.add_argument("--page-cache-seconds", type=int, default=60,
+                        help="SHOP_PAGE_CACHE_SECONDS for the shop (0 turns the page cache off)")
+    parser.add_argument("--only", default="", help="comma-separated scenario names to run (the floor always runs)")
     args = parser.parse_args()
 
     if not args.skip_prepare:
         prepare(args.reseed)
     collect_static()
+    os.environ["SHOP_PAGE_CACHE_SECONDS"] = str(args.page_cache_seconds)  # read by server_env()
     data = pick_urls()
     shop = gunicorn("shop.wsgi:application", SHOP_PORT, args.workers, args.threads)
     floor = gunicorn("tests.perf.floor_wsgi:application", FLOOR_PORT, args.workers, args.threads)
+    categories = [f"/c/{c}/" for c in data["categories"]] + [f"/c/{c}/?sort=price&in_stock=1" for c in data["categories"][:4]]
+    products = [f"/p/{slug}/" for slug in data["products"]]
     words = ["mug", "linen", "tee", "candle", "notebook", "lantern", "coffee", "wool", "tshrit", "bottle"]
     scenarios = [
         Scenario("floor (one-line view)", FLOOR_PORT, ["/floor/"]),
+        # Visitors without a session (no cart, not signed in): what the page cache serves.
         Scenario("home", SHOP_PORT, ["/"]),
-        Scenario("category", SHOP_PORT, [f"/c/{c}/" for c in data["categories"]]
-                 + [f"/c/{c}/?sort=price&in_stock=1" for c in data["categories"][:4]]),
+        Scenario("category", SHOP_PORT, categories),
         Scenario("search", SHOP_PORT, [f"/search/?q={w}" for w in words]),
-        Scenario("product", SHOP_PORT, [f"/p/{slug}/" for slug in data["products"]]),
+        Scenario("product", SHOP_PORT, products),
         Scenario("suggestions", SHOP_PORT, [f"/search/suggest/?q={w[:3]}" for w in words], headers={"HX-Request": "true"}),
         Scenario("add to cart", SHOP_PORT, [f"/p/{data['products'][0]}/"], method="POST", add_to_cart=data["variants"]),
+        # Shoppers with a cart in their session: always rendered.
+        Scenario("home, with a cart", SHOP_PORT, ["/"], with_cart=data["variants"][0]),
+        Scenario("category, with a cart", SHOP_PORT, categories, with_cart=data["variants"][0]),
+        Scenario("search, with a cart", SHOP_PORT, [f"/search/?q={w}" for w in words], with_cart=data["variants"][0]),
+        Scenario("product, with a cart", SHOP_PORT, products, with_cart=data["variants"][0]),
+        Scenario("suggestions, with a cart", SHOP_PORT, [f"/search/suggest/?q={w[:3]}" for w in words],
+                 headers={"HX-Request": "true"}, with_cart=data["variants"][0]),
     ]
+    if args.only:
+        wanted = {n.strip() for n in args.only.split(",")}
+        scenarios = [s for s in scenarios if s.port == FLOOR_PORT or s.name in wanted]
     results = {}
     try:
         for s in scenarios:
@@ -310,7 +336,8 @@ def main() -> None:
         pass
     header = (f"Machine: {machine}. gunicorn gthread {args.workers} workers × {args.threads} threads, "
               f"{args.concurrency} connections, ≤{args.requests} requests or {args.seconds:.0f} s per page "
-              f"after {args.warmup:.0f} s warm-up; client in a separate process on 127.0.0.1.")
+              f"after {args.warmup:.0f} s warm-up; client in a separate process on 127.0.0.1; "
+              f"SHOP_PAGE_CACHE_SECONDS={args.page_cache_seconds}.")
     print("\n" + header + "\n\n" + "\n".join(rows))
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"load-{time.strftime('%Y%m%d-%H%M%S')}.json"

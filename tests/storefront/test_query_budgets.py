@@ -22,6 +22,13 @@ BUDGETS = {"home": 6, "category": 6, "search": 7, "product": 8, "cart": 3, "sugg
 SIGNED_IN_EXTRA = {"home": 3, "category": 3, "search": 3, "product": 5, "cart": 3, "suggest": 2}
 
 
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Count the queries of a rendered page: a guest's page would otherwise come from the page
+    cache (shop/pagecache.py) with no catalog query at all. Signed-in shoppers always render."""
+    settings.SHOP_PAGE_CACHE_SECONDS = 0
+
+
 def _urls(product: Product, category: Category) -> dict[str, str]:
     return {
         "home": "/",
