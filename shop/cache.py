@@ -8,7 +8,7 @@ fall back to the database. Rate limits do NOT use this cache: they use the
 import logging
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,25 @@ def _fail_open(name: str, default_factory):
     return method
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """One redis.Redis client per connection pool, reused, instead of a new client on
+    every cache call (Django's default; clients are thread-safe). The page cache and
+    sessions make several cache calls per request, so this is measurable under load."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_shop_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailOpenRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient  # the client class Django's RedisCache builds
+
     get = _fail_open("get", lambda key, default=None, version=None: default)
     get_many = _fail_open("get_many", lambda keys, version=None: {})
     has_key = _fail_open("has_key", lambda key, version=None: False)
