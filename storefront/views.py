@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from shop.pagecache import cached_for_catalog
+from shop.http import safe_next
 from storefront import selectors, services
 from storefront.models import Product, Review
 from storefront.selectors import SORTS, CatalogFilters
@@ -275,7 +276,8 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
     context = {"product": item, "existing": existing, "can_review": can_review, "error": error, "values": values,
                "stars": [5, 4, 3, 2, 1], "noindex": True}
     template = "storefront/review_form.html#review-form" if _partial(request) else "storefront/review_form.html"
-    return render(request, template, context, status=400 if error else 200)
+    # htmx swaps only 2xx answers: an invalid review shown in place is a 200; without JS, a 400 page.
+    return render(request, template, context, status=400 if error and not request.htmx else 200)
 
 
 # --------------------------------------------------------------------------
@@ -295,9 +297,7 @@ def wishlist(request: HttpRequest) -> HttpResponse:
 @require_POST
 def wishlist_toggle(request: HttpRequest, product_id: int) -> HttpResponse:
     item = get_object_or_404(Product.objects.visible(), pk=product_id)
-    back = request.POST.get("next") or item.get_absolute_url()
-    if not back.startswith("/") or back.startswith("//"):
-        back = item.get_absolute_url()
+    back = safe_next(request, item.get_absolute_url())
     if not request.user.is_authenticated:
         services.wishlist_remember_for_guest(session=request.session, product_id=item.pk)
         messages.info(request, f"Sign in to save {item.name} to your wishlist. We will add it as soon as you have.")

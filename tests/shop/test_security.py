@@ -152,3 +152,12 @@ def test_another_shoppers_cart_line_is_404_for_page_and_partial():
                              **headers).status_code == 404
         assert intruder.post(reverse("checkout:cart_remove", args=[variant.pk]), **headers).status_code == 404
     assert CartLine.objects.get(cart__user=owner).quantity == 2
+
+
+def test_wishlist_next_cannot_leave_the_site(client):
+    shopper = factories.user()
+    client.force_login(shopper)
+    variant = factories.variant(stock=5)
+    for evil in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
+        response = client.post(reverse("storefront:wishlist_toggle", args=[variant.product_id]), {"next": evil})
+        assert response["Location"] == variant.product.get_absolute_url(), evil

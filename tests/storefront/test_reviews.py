@@ -76,6 +76,8 @@ def test_review_form_flow(client):
     assert "Write a review" in client.get(item.get_absolute_url()).content.decode()
     bad = client.post(url, {"rating": "0"})
     assert bad.status_code == 400 and "Choose a rating" in bad.content.decode()
+    in_place = client.post(url, {"rating": "0"}, HTTP_HX_REQUEST="true")  # htmx swaps only 2xx
+    assert in_place.status_code == 200 and "Choose a rating" in in_place.content.decode()
     response = client.post(url, {"rating": "4", "title": "Solid", "body": "Keeps tea hot."})
     assert response.status_code == 302 and response["Location"] == item.get_absolute_url() + "#reviews"
     page = client.get(item.get_absolute_url()).content.decode()
