@@ -37,10 +37,13 @@ def test_choosing_options_updates_price_photo_and_url_in_place(live_server, page
     page.evaluate("window.__sameDocument = true")
     page.get_by_text("Blue", exact=True).click()
     expect(page.locator("#product-photo img")).to_have_attribute("alt", "A blue tee")
+    # Let htmx finish swapping and settling before touching the new controls (slow CI machines).
+    page.wait_for_function(
+        "document.querySelectorAll('.htmx-request, .htmx-swapping, .htmx-settling').length === 0")
     # Keyboard: focus stays on the option group after the swap, arrows keep choosing.
     page.locator("input[name^='o'][value]").nth(0).focus()
     page.keyboard.press("ArrowRight")
-    expect(page.locator("#price")).to_have_text("$26.00")
+    expect(page.locator("#price")).to_have_text("$26.00", timeout=10_000)
     expect(page).to_have_url(re.compile(rf"\?variant={catalog['blue_m'].pk}$"))
     assert page.evaluate("document.activeElement.id").startswith("opt-")
     assert page.evaluate("window.__sameDocument") is True
