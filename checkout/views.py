@@ -47,12 +47,11 @@ def _forget_paid_cart(request: HttpRequest) -> None:
     number = request.session.get(PENDING_ORDER_KEY)
     if not number:
         return
-    status = Order.objects.filter(number=number).values_list("status", flat=True).first()
-    if status in (Order.Status.PAID, Order.Status.AWAITING_PAYMENT):
-        order = Order.objects.get(number=number)
-        services.cart_discard_ordered(cart=cart_for_request(request), order=order)
+    order = Order.objects.filter(number=number).first()
+    if order is None or order.status in (Order.Status.CANCELLED, Order.Status.EXPIRED):
         del request.session[PENDING_ORDER_KEY]
-    elif status in (Order.Status.CANCELLED, Order.Status.EXPIRED, None):
+    elif order.payment_state != Order.PaymentState.UNPAID or order.status == Order.Status.AWAITING_PAYMENT:
+        services.cart_discard_ordered(cart=cart_for_request(request), order=order)
         del request.session[PENDING_ORDER_KEY]
 
 

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.fake_stripe import FakeStripe
+from tests.support.processes import redis_server
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +41,9 @@ def _fresh_cache():
     yield
     for alias in ("default", "ratelimit"):
         caches[alias].clear()
+
+
+@pytest.fixture(scope="session")
+def redis_base_url():
+    """A real Redis for the tests that need one (the machine's, or one started for the run)."""
+    yield from redis_server()

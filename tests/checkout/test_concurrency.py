@@ -7,7 +7,7 @@ runs on SQLite, where the write lock serialises checkouts.
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from checkout import services
 from checkout.models import Order
@@ -76,7 +76,3 @@ def test_the_same_form_posted_from_many_threads_places_one_order():
     variant.refresh_from_db()
     assert variant.stock == 48
 
-
-def test_database_vendor_is_reported(request):
-    # Makes the PostgreSQL run visible in the output of `make test-postgres`.
-    print(f"database: {connection.vendor}")

@@ -5,64 +5,36 @@ that marks an order paid (its huey writes to Redis), and `manage.py run_huey`
 (the Procfile's worker), which sends the mail to a folder.
 """
 
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from checkout import services
 from checkout.models import Order, OutboxEmail
 from tests import factories
-
-ROOT = Path(__file__).resolve().parents[2]
-REDIS = "redis://127.0.0.1:6379/15"
+from tests.support.processes import ROOT, child_env
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
-def _redis_ready() -> bool:
-    try:
-        import redis
-
-        return redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
-    except Exception:
-        return False
-
-
 @pytest.fixture
-def redis_db():
-    if not _redis_ready():
-        if os.environ.get("CI_REQUIRE_SERVICES"):
-            pytest.fail("Redis is required in CI but is not answering on 127.0.0.1:6379")
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+def redis_db(redis_base_url):
+    """Database 15 of a real Redis, empty before and after."""
     import redis
 
-    client = redis.Redis.from_url(REDIS)
+    url = f"{redis_base_url}/15"
+    client = redis.Redis.from_url(url)
     client.flushdb()
+    client.url = url
     yield client
     client.flushdb()
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 def _env(mail_dir: Path, redis_url: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}
-    return env | {
-        "DJANGO_SETTINGS_MODULE": "shop.settings", "DJANGO_DEBUG": "true", "DATABASE_URL": _database_url(),
-        "REDIS_URL": redis_url, "HUEY_IMMEDIATE": "false", "EMAIL_URL": f"filemail://{mail_dir}",
-        "STRIPE_SECRET_KEY": "", "PYTHONUNBUFFERED": "1",
-    }
+    return child_env(REDIS_URL=redis_url, EMAIL_URL=f"filemail://{mail_dir}")
 
 
 def _in_web_process(code: str, env: dict) -> subprocess.CompletedProcess:
@@ -92,7 +64,7 @@ def _wait_for(predicate, timeout=30):
 
 def test_a_real_consumer_sends_the_receipt(redis_db, tmp_path, settings):
     order = _pending_demo_order(settings)
-    env = _env(tmp_path, REDIS)
+    env = _env(tmp_path, redis_db.url)
     worker = subprocess.Popen([sys.executable, "manage.py", "run_huey", "--workers", "2"], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -138,7 +110,7 @@ def test_with_redis_down_the_payment_completes_and_the_sweep_sends_the_email(red
 def test_worker_stopped_for_a_while_nothing_lost_each_email_once(redis_db, tmp_path, settings, mailoutbox):
     """Payments go on while the worker is down; on restart each email goes out once,
     even with the periodic sweep racing the queued tasks."""
-    env = _env(tmp_path, REDIS)
+    env = _env(tmp_path, redis_db.url)
     numbers = []
     settings.DEBUG = True
     settings.STRIPE_SECRET_KEY = ""

@@ -1,6 +1,7 @@
 """Helpers for tests that run the shop in real child processes (gunicorn, huey)."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,15 +14,40 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def require_redis(url: str) -> None:
-    try:
-        import redis
+def _answers(url: str) -> bool:
+    import redis
 
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except Exception:
-        if os.environ.get("CI_REQUIRE_SERVICES"):
-            pytest.fail("Redis is required in CI but is not answering on 127.0.0.1:6379")
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def redis_server(machine: str = "redis://127.0.0.1:6379"):
+    """Yield the base URL of a real Redis: the machine's own on 127.0.0.1:6379 when it answers,
+    otherwise one started here from the `redis-server` binary. Never a silent skip: with neither,
+    the tests that need Redis fail and say why."""
+    if _answers(machine):
+        yield machine
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("These tests need Redis: none answers on 127.0.0.1:6379 and `redis-server` is not installed.")
+    port = free_port()
+    process = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+                                "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"redis://127.0.0.1:{port}"
+    deadline = time.monotonic() + 10
+    while not _answers(url):
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("redis-server was started for the tests but did not answer within 10 s")
+        time.sleep(0.1)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 def database_url() -> str:
