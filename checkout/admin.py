@@ -455,7 +455,6 @@ def dashboard_figures() -> dict:
         "failed_emails_url": f"{reverse('admin:checkout_outboxemail_changelist')}?status__exact=failed",
         "today_url": f"{changelist}?created__gte={today.date().isoformat()}",
         "week_url": f"{changelist}?created__gte={week.date().isoformat()}",
-        "currency": None,
         "pending_emails": OutboxEmail.objects.filter(
             Q(status=OutboxEmail.Status.QUEUED) | Q(status=OutboxEmail.Status.SENDING)
         ).count(),
