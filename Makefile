@@ -8,7 +8,7 @@ DEV_ENV := DJANGO_DEBUG=true
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed browsers css check clean test-postgres
+.PHONY: run test install migrate seed browsers lint-imports css check clean test-postgres
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
@@ -33,16 +33,20 @@ run: seed
 	@echo ""
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
-# Browser tests use Debian's Chromium when it is installed, else Playwright's own.
+# Browser tests need a Chromium: Debian's when installed, else apt-get installs it (root on Debian),
+# else Playwright downloads its own. .ci/browser says which it does.
 browsers: install
-	@if [ -x /usr/bin/chromium ]; then echo "Using /usr/bin/chromium"; \
-	else $(PY) -m playwright install chromium; fi
+	@bash .ci/browser $(PY)
 
-test: browsers
+# Imports between apps point one way (pyproject.toml [tool.importlinter], docs/ARCHITECTURE.md).
+lint-imports: install
+	$(VENV)/bin/lint-imports --no-cache
+
+test: browsers lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (CI runs both).
-test-postgres: browsers
+test-postgres: browsers lint-imports
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/shop} $(PY) -m pytest $(PYTEST_ARGS)
 
 # Rebuild the committed Tailwind CSS (needs Node; running the shop does not).

@@ -1,6 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
-from shop.http import rate_limit_store_available
+from core.http import rate_limit_store_available
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -1,9 +1,8 @@
 from django import forms
 
 from accounts.models import Address
-from accounts.services import AddressData
-from checkout.countries import SHIPPING_COUNTRIES
-from checkout.forms import StyledForm
+from core.addresses import PostalAddress
+from core.forms import PostalAddressForm, StyledForm
 
 
 class ProfileForm(StyledForm):
@@ -13,29 +12,12 @@ class ProfileForm(StyledForm):
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
 
 
-class AddressForm(StyledForm):
-    full_name = forms.CharField(label="Full name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    address_line1 = forms.CharField(label="Address", max_length=200,
-                                    widget=forms.TextInput(attrs={"autocomplete": "address-line1"}))
-    address_line2 = forms.CharField(label="Apartment, suite, etc. (optional)", max_length=200, required=False,
-                                    widget=forms.TextInput(attrs={"autocomplete": "address-line2"}))
-    city = forms.CharField(label="City", max_length=120, widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
-    postal_code = forms.CharField(label="Postal code", max_length=20,
-                                  widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
-    country = forms.ChoiceField(label="Country", choices=SHIPPING_COUNTRIES, initial="US")
-    phone = forms.CharField(label="Phone (optional)", max_length=40, required=False,
-                            widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
+class AddressForm(PostalAddressForm):
     make_default = forms.BooleanField(label="Use as my default address", required=False)
 
     @classmethod
     def for_address(cls, address: Address, data=None) -> "AddressForm":
-        initial = {f: getattr(address, f) for f in AddressData.__dataclass_fields__} | {
-            "make_default": address.is_default
-        }
-        return cls(data=data, initial=initial)
-
-    def address_data(self) -> AddressData:
-        return AddressData(**{f: self.cleaned_data[f] for f in AddressData.__dataclass_fields__})
+        return cls(data=data, initial=PostalAddress.of(address).as_dict() | {"make_default": address.is_default})
 
 
 class DeleteAccountForm(StyledForm):

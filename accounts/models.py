@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
+from core.addresses import PostalAddress
+
 
 class UserManager(BaseUserManager):
     """Users are known by their email address; there are no usernames."""
@@ -79,9 +81,4 @@ class Address(models.Model):
         return f"{self.full_name}, {self.address_line1}, {self.city}"
 
     def lines(self) -> list[str]:
-        return [
-            line for line in (
-                self.full_name, self.address_line1, self.address_line2,
-                f"{self.postal_code} {self.city}", self.country,
-            ) if line
-        ]
+        return PostalAddress.of(self).lines()

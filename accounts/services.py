@@ -1,11 +1,11 @@
 """Who the shopper is: profile, address book, account deletion."""
 
 import logging
-from dataclasses import dataclass
 
 from django.db import transaction
 
 from accounts.models import Address, User
+from core.addresses import PostalAddress
 from checkout.models import Order
 
 logger = logging.getLogger(__name__)
@@ -17,27 +17,15 @@ class AccountError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class AddressData:
-    full_name: str
-    address_line1: str
-    city: str
-    postal_code: str
-    country: str
-    address_line2: str = ""
-    phone: str = ""
-
-
 @transaction.atomic
-def address_save(*, user: User, data: AddressData, address: Address | None = None,
+def address_save(*, user: User, data: PostalAddress, address: Address | None = None,
                  make_default: bool = False) -> Address:
     """Add or edit an address; the first address, or one asked for, becomes the default."""
     if address is not None and address.user_id != user.pk:
         raise AccountError("That address is not yours.")
     address = address or Address(user=user)
-    for field, value in data.__dict__.items():
-        setattr(address, field, value.strip() if isinstance(value, str) else value)
-    address.country = address.country.upper()
+    for field, value in data.cleaned().as_dict().items():
+        setattr(address, field, value)
     locked = list(User.objects.select_for_update().filter(pk=user.pk))  # serialise default changes  # noqa: F841
     has_default = Address.objects.filter(user=user, is_default=True).exclude(pk=address.pk).exists()
     if make_default or not has_default:
@@ -47,13 +35,11 @@ def address_save(*, user: User, data: AddressData, address: Address | None = Non
     return address
 
 
-def address_save_from_checkout(*, user: User, data: AddressData) -> Address:
+def address_save_from_checkout(*, user: User, data: PostalAddress) -> Address:
     """"Save this address" at checkout: skip an exact duplicate of one already in the book."""
-    duplicate = Address.objects.filter(
-        user=user, full_name=data.full_name.strip(), address_line1=data.address_line1.strip(),
-        address_line2=data.address_line2.strip(), city=data.city.strip(),
-        postal_code=data.postal_code.strip(), country=data.country.upper(),
-    ).first()
+    fields = data.cleaned().as_dict()
+    fields.pop("phone")
+    duplicate = Address.objects.filter(user=user, **fields).first()
     return duplicate or address_save(user=user, data=data)
 
 

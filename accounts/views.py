@@ -49,7 +49,7 @@ def address_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         form = AddressForm(request.POST)
         if form.is_valid():
             services.address_save(
-                user=request.user, data=form.address_data(), address=address,
+                user=request.user, data=form.address(), address=address,
                 make_default=form.cleaned_data["make_default"],
             )
             messages.success(request, "Address saved.")

@@ -1,12 +1,13 @@
 """Customer emails, each rendered as HTML and plain text in the shop's look."""
 
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from checkout.models import Order, OutboxEmail
+from core.http import absolute_url
 
 K = OutboxEmail.Kind
 
@@ -21,19 +22,15 @@ SUBJECTS = {
 }
 
 
-def absolute(path: str) -> str:
-    return urljoin(settings.SHOP_BASE_URL.rstrip("/") + "/", path.lstrip("/"))
-
-
 def email_context(order: Order) -> dict:
     return {
         "order": order,
         "lines": list(order.lines.all()),
         "shop_name": settings.SHOP_NAME,
-        "order_url": absolute(order.get_absolute_url()),
-        "track_url": absolute(reverse("checkout:track")),
-        "shop_url": absolute("/"),
-        "signup_url": None if order.user_id else absolute(
+        "order_url": absolute_url(order.get_absolute_url()),
+        "track_url": absolute_url(reverse("checkout:track")),
+        "shop_url": absolute_url("/"),
+        "signup_url": None if order.user_id else absolute_url(
             f"{reverse('account_signup')}?{urlencode({'email': order.email})}"
         ),
     }

@@ -20,7 +20,9 @@ from checkout import stripe_gateway
 from checkout.cart import AnyCart, DatabaseCart, SessionCart, line_limit
 from checkout.models import Cart, CartLine, Order, OrderEvent, OrderLine, OutboxEmail, Payment, Refund, WebhookEvent
 from checkout.stripe_gateway import CheckoutSession, GatewayError
+from core.addresses import PostalAddress
 from storefront.models import Variant
+from storefront.stock import StockShort, stock_return, stock_take
 
 logger = logging.getLogger(__name__)
 
@@ -225,24 +227,11 @@ def order_note_add(*, order: Order, note: str, actor=None, kind: str = OrderEven
 
 
 def _stock_take(lines: list[tuple[int, int, str]]) -> None:
-    """Conditionally take (variant id, quantity, name) out of stock, in id order.
-
-    One UPDATE per line that only matches while enough stock is left: it can
-    never take stock below zero, and a concurrent buyer waits on the row lock.
-    Raises CheckoutError naming the first item that is short; the caller's
-    transaction then undoes the lines already taken.
-    """
-    for variant_id, quantity, name in sorted(lines):
-        # Single-table WHERE on purpose: PostgreSQL re-checks it after waiting for
-        # the row lock. (A join would become a subquery that is not re-checked.)
-        taken = Variant.objects.filter(pk=variant_id, stock__gte=quantity, active=True).update(
-            stock=F("stock") - quantity
-        )
-        if not taken:
-            left = Variant.objects.filter(pk=variant_id).values_list("stock", flat=True).first() or 0
-            if left == 0:
-                raise CheckoutError(f"Sorry, {name} just sold out. Remove it from your cart to continue.")
-            raise CheckoutError(f"Sorry, only {left} of {name} left. Lower the quantity to continue.")
+    """Take the units out of stock, or raise CheckoutError naming the first one short."""
+    try:
+        stock_take(lines=lines)
+    except StockShort as short:
+        raise CheckoutError(short.message) from short
 
 
 def stock_release(*, order: Order) -> bool:
@@ -254,8 +243,7 @@ def stock_release(*, order: Order) -> bool:
         released = Order.objects.filter(pk=order.pk, stock_held=True).update(stock_held=False)
         if not released:
             return False
-        for line in order.lines.exclude(variant=None).order_by("variant_id"):
-            Variant.objects.filter(pk=line.variant_id).update(stock=F("stock") + line.quantity)
+        stock_return(lines=list(order.lines.exclude(variant=None).values_list("variant_id", "quantity")))
         order.stock_held = False
         return True
 
@@ -266,13 +254,7 @@ def stock_release(*, order: Order) -> bool:
 @dataclass(frozen=True)
 class CheckoutDetails:
     email: str
-    full_name: str
-    address_line1: str
-    city: str
-    postal_code: str
-    country: str
-    address_line2: str = ""
-    phone: str = ""
+    address: PostalAddress
 
 
 def order_place(*, cart: AnyCart, details: CheckoutDetails, checkout_token: str, user=None) -> Order:
@@ -362,13 +344,7 @@ def _order_place(*, cart: AnyCart, details: CheckoutDetails, checkout_token: str
         checkout_token=checkout_token,
         user=user if user is not None and user.is_authenticated else None,
         email=details.email.strip(),
-        full_name=details.full_name.strip(),
-        phone=details.phone.strip(),
-        address_line1=details.address_line1.strip(),
-        address_line2=details.address_line2.strip(),
-        city=details.city.strip(),
-        postal_code=details.postal_code.strip(),
-        country=details.country.strip().upper(),
+        **details.address.cleaned().as_dict(),
         currency=settings.SHOP_CURRENCY,
         subtotal=subtotal,
         total=subtotal,

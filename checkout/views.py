@@ -11,15 +11,14 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.selectors import checkout_initial
-from accounts.services import AddressData, address_save_from_checkout
 from checkout import services, stripe_gateway
 from checkout.cart import cart_for_request, cart_summary
 from checkout.forms import CheckoutForm, TrackOrderForm
+from checkout.hooks import checkout_prefill, order_placed
 from checkout.models import Order, Payment, normalize_order_number
 from checkout.selectors import order_for_page
 from checkout.services import CheckoutError
-from shop.http import client_ip, rate_limited, safe_next
+from core.http import client_ip, rate_limited, safe_next
 
 logger = logging.getLogger(__name__)
 
@@ -139,8 +138,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     user=request.user,
                 )
                 request.session[PENDING_ORDER_KEY] = order.number
-                if request.user.is_authenticated and form.cleaned_data["save_address"]:
-                    _save_address(request.user, form)
+                order_placed.send(
+                    sender=Order, order=order, user=request.user, address=form.address(),
+                    save_address=form.cleaned_data["save_address"],
+                )
                 url = services.payment_start(
                     order=order,
                     success_url=request.build_absolute_uri(reverse("checkout:success"))
@@ -162,23 +163,13 @@ def checkout(request: HttpRequest) -> HttpResponse:
     else:
         initial = {"checkout_token": uuid.uuid4().hex}
         if request.user.is_authenticated:
-            initial |= checkout_initial(user=request.user)
+            for _, values in checkout_prefill.send(sender=CheckoutForm, user=request.user):
+                initial |= values or {}
         form = CheckoutForm(initial=initial)
     return render(
         request,
         "checkout/checkout.html",
         {"form": form, "summary": summary, "error": error, "hold_minutes": settings.SHOP_HOLD_MINUTES},
-    )
-
-
-def _save_address(user, form: CheckoutForm) -> None:
-    data = form.cleaned_data
-    address_save_from_checkout(
-        user=user,
-        data=AddressData(
-            full_name=data["full_name"], address_line1=data["address_line1"], address_line2=data["address_line2"],
-            city=data["city"], postal_code=data["postal_code"], country=data["country"], phone=data["phone"],
-        ),
     )
 
 

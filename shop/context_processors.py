@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from checkout.cart import cart_for_request
+from storefront.selectors import category_menu
+
 
 def shop(request: HttpRequest) -> dict:
     """The shop's name, the header's categories and the cart badge count."""
-    from checkout.cart import cart_for_request
-    from storefront.selectors import category_menu
-
     return {
         "SHOP_NAME": settings.SHOP_NAME,
         "menu_categories": category_menu(),

@@ -1,7 +1,8 @@
 """A full-page cache for the catalog pages of guests, served from Redis.
 
-Who gets a cached page: a GET or HEAD, for one of the storefront's catalog views
-(home, category, product, search, suggestions), from a guest: no session cookie,
+Who gets a cached page: a GET or HEAD, for a view marked `@shared_page`
+(core/pagecache.py: the storefront's home, category, product, search and
+suggestions), from a guest: no session cookie,
 or a session that is not signed in and holds no flash message, and no messages
 cookie. For a guest, the only personal things on these pages are the CSRF token
 and the cart badge's count; both are rendered as placeholders into the stored
@@ -29,7 +30,7 @@ hit. Django's own CSRF middleware code reads and sets the csrftoken cookie, so a
 hit behaves as a rendered page does: the cookie is kept when present and set
 when missing, and forms on a cached page post without JavaScript.
 
-The cache is the default alias (shop/cache.py), which fails open: with Redis
+The cache is the default alias (core/cache.py), which fails open: with Redis
 down every lookup misses and every store is dropped, so pages are simply
 rendered as without this module.
 """
@@ -38,25 +39,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
-from collections.abc import Callable
 from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import Resolver404, resolve
 
-CACHEABLE_VIEWS = frozenset({
-    "storefront:home",
-    "storefront:category",
-    "storefront:product",
-    "storefront:search",
-    "storefront:suggest",
-})
+from checkout.cart import SessionCart
+from core.pagecache import SHARED_PAGE_ATTRIBUTE, VERSION_KEY, ttl
+
 # htmx request headers a view may read (django-htmx's request.htmx): each one is part of the key.
 HTMX_HEADERS = (
     "HTTP_HX_REQUEST", "HTTP_HX_HISTORY_RESTORE_REQUEST", "HTTP_HX_BOOSTED",
@@ -65,7 +59,6 @@ HTMX_HEADERS = (
 # A response that varies on anything else is not stored: the key would not capture it.
 # (Cookie: the only cookie-dependent part of a stored page is the CSRF token, replaced per visitor.)
 KNOWN_VARY = frozenset({"cookie", "hx-request", "accept-encoding"})
-VERSION_KEY = "pagecache:version"
 # Letters only: they pass through HTML and JSON escaping unchanged.
 PLACEHOLDER = "PAGECACHECSRFTOKENPLACEHOLDER".ljust(64, "X")  # as long as a real token
 _PLACEHOLDER_BYTES = PLACEHOLDER.encode()
@@ -74,39 +67,6 @@ _CART_COUNT_BYTES = CART_COUNT_PLACEHOLDER.encode()
 MESSAGES_SESSION_KEY = "_messages"  # django.contrib.messages' session storage
 _CANDIDATE = "_page_cache_candidate"
 _COMMA = re.compile(r"\s*,\s*")
-
-
-def ttl() -> int:
-    return max(int(getattr(settings, "SHOP_PAGE_CACHE_SECONDS", 0) or 0), 0)
-
-
-def bump_catalog_version() -> None:
-    """Make every cached page a miss, now and once the current transaction commits
-    (so that a page rendered between the two does not keep the old data)."""
-    _set_new_version()
-    transaction.on_commit(_set_new_version)
-
-
-def _set_new_version() -> None:
-    # A new unique value rather than INCR: entries carry the version they were made
-    # under, so a lost or evicted version key can never make an old entry match again.
-    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-
-
-def cached_for_catalog(name: str, build: Callable[[], str]) -> str:
-    """A piece of text that depends only on the catalog (e.g. search suggestions), cached
-    under the catalog version for SHOP_PAGE_CACHE_SECONDS; `build` makes it on a miss."""
-    seconds = ttl()
-    if not seconds:
-        return build()
-    key = "pagecache:part:" + hashlib.sha256(name.encode()).hexdigest()
-    found = cache.get_many([VERSION_KEY, key])
-    version, entry = found.get(VERSION_KEY), found.get(key)
-    if entry is not None and entry[0] == version:
-        return entry[1]
-    text = build()
-    cache.set(key, (version, text), timeout=seconds)
-    return text
 
 
 def placeholders(request: HttpRequest) -> dict:
@@ -128,8 +88,6 @@ def _guest_cart_count(request: HttpRequest) -> int | None:
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not session_key:
         return 0
-    from checkout.cart import SessionCart
-
     session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
     if AUTH_SESSION_KEY in session or MESSAGES_SESSION_KEY in session:
         return None
@@ -141,7 +99,7 @@ def _cacheable_view(request: HttpRequest) -> bool:
         match = resolve(request.path_info)
     except Resolver404:
         return False
-    return match.view_name in CACHEABLE_VIEWS
+    return getattr(match.func, SHARED_PAGE_ATTRIBUTE, False)
 
 
 def _key(request: HttpRequest) -> str:
@@ -192,8 +150,6 @@ class PageCacheMiddleware:
         if response.streaming:
             return response
         if hasattr(request, "session"):  # the count as the view left it, from the session already loaded
-            from checkout.cart import SessionCart
-
             cart_count = SessionCart(request.session).count()
         if not _storable(request, response):
             # Whatever happened, a page rendered with placeholders still gets the real values.

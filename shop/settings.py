@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "huey.contrib.djhuey",
     "tailwind",
+    "core",
     "shop",
     "storefront",
     "checkout",
@@ -89,7 +90,7 @@ TEMPLATES = [
                 "shop.context_processors.shop",
                 "shop.pagecache.placeholders",  # last: overrides csrf_token and cart_count (page cache)
             ],
-            "builtins": ["shop.templatetags.money", "shop.templatetags.forms"],
+            "builtins": ["core.templatetags.money", "core.templatetags.forms"],
         },
     },
 ]
@@ -119,14 +120,14 @@ REDIS_URL = env.str("REDIS_URL", default="")
 _REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False}
 if REDIS_URL:
     CACHES = {
-        # Pages, menus and sessions: fails open (see shop/cache.py).
+        # Pages, menus and sessions: fails open (see core/cache.py).
         "default": {
-            "BACKEND": "shop.cache.FailOpenRedisCache",
+            "BACKEND": "core.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "shop",
             "OPTIONS": _REDIS_OPTIONS,
         },
-        # Rate limits: errors surface, so limits fail safe (shop/http.py, accounts/adapter.py).
+        # Rate limits: errors surface, so limits fail safe (core/http.py, accounts/adapter.py).
         "ratelimit": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,

@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.db.models import F
 
 from storefront import services
+from storefront.errors import StorefrontError
+from storefront.stock import stock_adjust
 from storefront.models import (
     Category,
     OptionType,
@@ -86,9 +88,9 @@ def _apply_adjustment(request, form) -> None:
         return
     reason = form.cleaned_data.get("adjust_reason") or StockMovement.Reason.OTHER
     try:
-        services.stock_adjust(variant_id=form.instance.pk, change=change, reason=reason,
+        stock_adjust(variant_id=form.instance.pk, change=change, reason=reason,
                               note=form.cleaned_data.get("adjust_note", ""), actor=request.user)
-    except services.StorefrontError as error:
+    except StorefrontError as error:
         messages.error(request, error.message)
 
 

@@ -34,7 +34,6 @@ from django.http import QueryDict
 
 from storefront.models import Category, OptionValue, Product, ProductImage, Review, Variant, WishlistItem
 
-CATEGORY_MENU_KEY = "storefront:category-menu:v1"  # kept for the signal that clears it
 CATEGORY_TREE_KEY = "storefront:category-tree:v2"
 CACHE_SECONDS = 60 * 60
 
@@ -140,15 +139,6 @@ def category_tree() -> CategoryTree:
 def category_menu() -> list[MenuCategory]:
     """Top-level categories for the header (from the cached tree)."""
     return [MenuCategory(c.name, c.slug, c.url) for c in category_tree().top_level()]
-
-
-def category_descendant_ids(category: Category) -> list[int]:
-    return category_tree().descendant_ids(category.pk)
-
-
-# --------------------------------------------------------------------------
-# Filters: all state in the query string
-# --------------------------------------------------------------------------
 
 
 def _decimal(value: str | None) -> Decimal | None:

@@ -21,6 +21,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from PIL import Image
 
+from core.http import absolute_url
+from storefront.errors import StorefrontError
 from storefront.models import Product, ProductImage, Review, StockAlert, StockMovement, Variant, WishlistItem
 from storefront.selectors import user_bought_product
 
@@ -28,14 +30,6 @@ logger = logging.getLogger(__name__)
 
 RENDITION_WIDTHS = (240, 480)
 RENDITION_QUALITY = 80
-
-
-class StorefrontError(Exception):
-    """Something the shopper asked for that cannot be done; the message is fit to show them."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # --------------------------------------------------------------------------
@@ -262,21 +256,6 @@ def stock_alert_subscribe(*, variant_id: int, email: str) -> StockAlert:
     return alert
 
 
-def variant_stock_changed(*, variant_id: int, old_stock: int, new_stock: int) -> bool:
-    """Staff changed a variant's stock. A restock (0 → more) queues the back-in-stock emails
-    once the change is committed. Returns whether it was a restock."""
-    if old_stock > 0 or new_stock <= 0:
-        return False
-    from storefront.tasks import send_back_in_stock
-
-    transaction.on_commit(lambda: send_back_in_stock(variant_id), robust=True)
-    return True
-
-
-def _absolute(path: str) -> str:
-    return settings.SHOP_BASE_URL.rstrip("/") + path
-
-
 def stock_alerts_send(*, variant_id: int) -> int:
     """Email everyone waiting for this variant, each once. Returns how many were sent.
 
@@ -289,7 +268,7 @@ def stock_alerts_send(*, variant_id: int) -> int:
     pending = list(
         StockAlert.objects.filter(variant_id=variant_id, notified_at__isnull=True).values_list("pk", flat=True)
     )
-    url = _absolute(f"{variant.product.get_absolute_url()}?variant={variant.pk}")
+    url = absolute_url(f"{variant.product.get_absolute_url()}?variant={variant.pk}")
     sent = 0
     for alert_id in pending:
         with transaction.atomic():
@@ -315,38 +294,6 @@ def stock_alerts_send(*, variant_id: int) -> int:
     return sent
 
 
-# --------------------------------------------------------------------------
-# Stock kept by staff
-# --------------------------------------------------------------------------
-
-
-def stock_adjust(*, variant_id: int, change: int, reason: str, note: str = "", actor=None) -> StockMovement | None:
-    """Staff add or remove `change` units; recorded with who, when, how much and why.
-
-    The change is applied to the current stock in the database, never written as
-    an absolute number, so a sale that happened while staff had the form open is
-    never undone. Stock cannot go below zero. A restock (0 → more) emails the
-    shoppers waiting for it.
-    """
-    if not change:
-        return None
-    with transaction.atomic():
-        variant = Variant.objects.select_for_update().get(pk=variant_id)
-        before = variant.stock
-        if before + change < 0:
-            raise StorefrontError(
-                f"{variant.sku} has {before} in stock now; it cannot go down by {-change}."
-            )
-        Variant.objects.filter(pk=variant_id).update(stock=F("stock") + change)
-        movement = StockMovement.objects.create(
-            variant=variant, change=change, stock_after=before + change, reason=reason, note=note.strip()[:300],
-            actor=actor if getattr(actor, "pk", None) else None,
-        )
-        variant_stock_changed(variant_id=variant_id, old_stock=before, new_stock=before + change)
-    logger.info("Stock of %s changed by %+d to %d (%s) by %s", variant.sku, change, before + change, reason, actor)
-    return movement
-
-
 def low_stock_digest_send() -> int:
     """The daily digest to staff: every active variant at or below its threshold. Returns how many."""
     from django.contrib.auth import get_user_model
@@ -363,7 +310,7 @@ def low_stock_digest_send() -> int:
         logger.warning("Low-stock digest: %d variants low, but no staff address to send to", len(variants))
         return 0
     context = {"variants": variants, "shop_name": settings.SHOP_NAME,
-               "admin_url": _absolute("/admin/storefront/variant/?stock_level=low")}
+               "admin_url": absolute_url("/admin/storefront/variant/?stock_level=low")}
     message = EmailMultiAlternatives(
         subject=f"{settings.SHOP_NAME}: {len(variants)} item{'s' if len(variants) != 1 else ''} running low",
         body=render_to_string("emails/low_stock.txt", context),

@@ -1,45 +1,60 @@
-"""Cache invalidation, and the allauth sign-in hook that saves a guest's wishlist tap."""
+"""Side effects of catalog changes: cache invalidation, back-in-stock emails, and the
+allauth sign-in hook that saves a guest's wishlist tap. Every receiver names its sender."""
 
 from allauth.account.signals import user_logged_in
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from shop.pagecache import bump_catalog_version
+from core.pagecache import bump_catalog_version
 from storefront.models import (
     Category, OptionType, OptionValue, Product, ProductImage, Review, StockMovement, Variant,
 )
-from storefront.selectors import CATEGORY_MENU_KEY, CATEGORY_TREE_KEY
+from storefront.selectors import CATEGORY_TREE_KEY
 from storefront.services import wishlist_add_pending
+from storefront.stock import stock_changed
+from storefront.tasks import send_back_in_stock
 
 
 @receiver([post_save, post_delete], sender=Category)
-def forget_category_tree(**kwargs) -> None:
+def forget_category_tree(sender, **kwargs) -> None:
     try:
-        cache.delete_many([CATEGORY_MENU_KEY, CATEGORY_TREE_KEY])
+        cache.delete(CATEGORY_TREE_KEY)
     except Exception:  # the cache fails open; the tree expires within the hour anyway
         pass
 
 
-# Anything an anonymous catalog page shows. A staff restock saves a StockMovement; checkout's
-# own stock UPDATE sends no signal, so cached pages expire after SHOP_PAGE_CACHE_SECONDS too.
+# Anything a guest's catalog page shows. Checkout's sales reach the cache through
+# `stock_changed` below (only when a variant sells out or comes back).
 CATALOG_MODELS = (Category, Product, Variant, ProductImage, Review, OptionType, OptionValue, StockMovement)
 
 
-@receiver([post_save, post_delete])
 def forget_cached_pages(sender, **kwargs) -> None:
-    if sender in CATALOG_MODELS:
-        bump_catalog_version()
+    bump_catalog_version()
+
+
+for _model in CATALOG_MODELS:
+    post_save.connect(forget_cached_pages, sender=_model, dispatch_uid=f"pagecache-save-{_model.__name__}")
+    post_delete.connect(forget_cached_pages, sender=_model, dispatch_uid=f"pagecache-delete-{_model.__name__}")
 
 
 @receiver(m2m_changed, sender=Variant.option_values.through)
-def forget_cached_pages_on_options(**kwargs) -> None:
-    if kwargs["action"] in ("post_add", "post_remove", "post_clear"):
+def forget_cached_pages_on_options(sender, action, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
         bump_catalog_version()
 
 
-@receiver(user_logged_in)
+@receiver(stock_changed, sender=Variant)
+def stock_changed_effects(sender, variant_ids, availability_changed, restocked, **kwargs) -> None:
+    if availability_changed:
+        bump_catalog_version()
+    for variant_id in restocked:
+        send_back_in_stock(variant_id)
+
+
+@receiver(user_logged_in, sender=get_user_model())
 def save_wishlist_tap(sender, request, user, **kwargs) -> None:
     product = wishlist_add_pending(session=request.session, user=user)
     if product is not None:

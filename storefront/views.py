@@ -11,24 +11,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, push_url
 
-from shop.pagecache import cached_for_catalog
-from shop.http import safe_next
+from core.htmx import is_fragment_request
+from core.http import absolute_url, safe_next
+from core.pagecache import cached_for_catalog, shared_page
 from storefront import selectors, services
 from storefront.models import Product, Review
 from storefront.selectors import SORTS, CatalogFilters
-from storefront.services import ReviewData, StorefrontError
+from storefront.errors import StorefrontError
+from storefront.services import ReviewData
 
 LISTING_SORTS = [(k, v) for k, v in SORTS.items() if k != "relevance"]
-
-
-def _partial(request: HttpRequest) -> bool:
-    """An htmx request for a fragment (not htmx restoring a page from history)."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def _absolute(path: str) -> str:
-    return settings.SHOP_BASE_URL.rstrip("/") + path
 
 
 def _listing_context(request: HttpRequest, listing, *, path: str) -> dict:
@@ -53,15 +47,17 @@ def _listing_context(request: HttpRequest, listing, *, path: str) -> dict:
     }
 
 
+@shared_page
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     context = selectors.home_products() | {
         "wishlisted": selectors.wishlist_ids(request.user),
-        "canonical": _absolute("/"),
+        "canonical": absolute_url("/"),
     }
     return render(request, "storefront/home.html", context)
 
 
+@shared_page
 @require_GET
 @vary_on_headers("HX-Request")
 def category(request: HttpRequest, slug: str) -> HttpResponse:
@@ -71,7 +67,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such category.")
     filters = CatalogFilters.from_query(request.GET)
     filters.query = ""  # a category page does not search; the search page does
-    listing = selectors.product_listing(filters=filters, scope=current, append=_partial(request) and
+    listing = selectors.product_listing(filters=filters, scope=current, append=is_fragment_request(request) and
                                         request.GET.get("more") == "1")
     path = current.url
     context = _listing_context(request, listing, path=path) | {
@@ -80,29 +76,29 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
         "subcategories": tree.children_of(current.id),
         "sorts": LISTING_SORTS,
         "path": path,
-        "canonical": _absolute(path),
+        "canonical": absolute_url(path),
     }
     return _render_listing(request, "storefront/category.html", context)
 
 
 def _render_listing(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    if _partial(request) and "listing" in context:
+    if is_fragment_request(request) and "listing" in context:
         if request.GET.get("more") == "1":  # "Load more": the link pushes its own URL
             return render(request, f"{template}#product-page", context)
-        response = render(request, f"{template}#results", context)
         params = context["filters"].params()
-        response["HX-Push-Url"] = f"{context['path']}?{urlencode(params)}" if params else context["path"]
-        return response
+        return push_url(render(request, f"{template}#results", context),
+                        f"{context['path']}?{urlencode(params)}" if params else context["path"])
     return render(request, template, context)
 
 
+@shared_page
 @require_GET
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     filters = CatalogFilters.from_query(request.GET, search=True)
     listing = None
     if filters.query:
-        listing = selectors.product_listing(filters=filters, append=_partial(request) and
+        listing = selectors.product_listing(filters=filters, append=is_fragment_request(request) and
                                             request.GET.get("more") == "1")
     path = reverse("storefront:search")
     context = {
@@ -110,7 +106,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "sorts": list(SORTS.items()),
         "path": path,
-        "canonical": _absolute(f"{path}?{urlencode({'q': filters.query})}" if filters.query else path),
+        "canonical": absolute_url(f"{path}?{urlencode({'q': filters.query})}" if filters.query else path),
         "noindex": True,
     }
     if listing is not None:
@@ -118,11 +114,12 @@ def search(request: HttpRequest) -> HttpResponse:
     return _render_listing(request, "storefront/search.html", context)
 
 
+@shared_page
 @require_GET
 @vary_on_headers("HX-Request")
 def suggest(request: HttpRequest) -> HttpResponse:
     query = " ".join((request.GET.get("q") or "").split())[:100]
-    if not _partial(request):  # without JavaScript the full results page is the answer
+    if not is_fragment_request(request):  # without JavaScript the full results page is the answer
         return redirect(f"{reverse('storefront:search')}?{urlencode({'q': query})}")
     # The same for every shopper: cached per query and catalog version, also for shoppers with a session.
     html = cached_for_catalog(f"suggest:{query}", lambda: render_to_string(
@@ -131,6 +128,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     return HttpResponse(html)
 
 
+@shared_page
 @require_GET
 @vary_on_headers("HX-Request")
 def product(request: HttpRequest, slug: str) -> HttpResponse:
@@ -168,10 +166,8 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
         "alert_email": request.user.email if request.user.is_authenticated else "",
     }
     variant_url = f"{item.get_absolute_url()}?variant={chosen.pk}"
-    if _partial(request):
-        response = render(request, "storefront/_variant_update.html", context)
-        response["HX-Push-Url"] = variant_url
-        return response
+    if is_fragment_request(request):
+        return push_url(render(request, "storefront/_variant_update.html", context), variant_url)
 
     tree = selectors.category_tree()
     can_review = selectors.user_bought_product(user=request.user, product_id=item.pk)
@@ -181,7 +177,7 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
         "my_review": selectors.review_of(user=request.user, product=item) if can_review else None,
         "can_review": can_review,
         "related": selectors.related_products(product=item),
-        "canonical": _absolute(item.get_absolute_url()),
+        "canonical": absolute_url(item.get_absolute_url()),
         "currency": settings.SHOP_CURRENCY.upper(),
         "json_ld": _product_json_ld(item, variants, images, tree.ancestors(item.category_id)),
     }
@@ -195,7 +191,7 @@ def _availability(stock: int) -> str:
 def _product_json_ld(item: Product, variants, images, crumbs) -> str:
     """schema.org Product (offers, availability, rating) and BreadcrumbList, as JSON."""
     currency = settings.SHOP_CURRENCY.upper()
-    url = _absolute(item.get_absolute_url())
+    url = absolute_url(item.get_absolute_url())
     prices = [v.price for v in variants]
     in_stock = sum(v.stock for v in variants)
     if len(variants) == 1:
@@ -219,7 +215,7 @@ def _product_json_ld(item: Product, variants, images, crumbs) -> str:
         "sku": variants[0].sku,
         "category": item.category.name,
         "brand": {"@type": "Brand", "name": settings.SHOP_NAME},
-        "image": [_absolute(i.image.url) if i.image.url.startswith("/") else i.image.url for i in images],
+        "image": [absolute_url(i.image.url) if i.image.url.startswith("/") else i.image.url for i in images],
         "offers": offers,
     }
     if item.rating_count:
@@ -229,7 +225,7 @@ def _product_json_ld(item: Product, variants, images, crumbs) -> str:
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
         "itemListElement": [
-            {"@type": "ListItem", "position": n, "name": c.name, "item": _absolute(c.url)}
+            {"@type": "ListItem", "position": n, "name": c.name, "item": absolute_url(c.url)}
             for n, c in enumerate(crumbs, start=1)
         ] + [{"@type": "ListItem", "position": len(crumbs) + 1, "name": item.name, "item": url}],
     }
@@ -269,13 +265,11 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
                              else "Your review is updated.")
             target = f"{item.get_absolute_url()}#reviews"
             if request.htmx:
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = target
-                return response
+                return HttpResponseClientRedirect(target)
             return redirect(target)
     context = {"product": item, "existing": existing, "can_review": can_review, "error": error, "values": values,
                "stars": [5, 4, 3, 2, 1], "noindex": True}
-    template = "storefront/review_form.html#review-form" if _partial(request) else "storefront/review_form.html"
+    template = "storefront/review_form.html#review-form" if is_fragment_request(request) else "storefront/review_form.html"
     # htmx swaps only 2xx answers: an invalid review shown in place is a 200; without JS, a 400 page.
     return render(request, template, context, status=400 if error and not request.htmx else 200)
 
@@ -303,9 +297,7 @@ def wishlist_toggle(request: HttpRequest, product_id: int) -> HttpResponse:
         messages.info(request, f"Sign in to save {item.name} to your wishlist. We will add it as soon as you have.")
         login = f"{reverse('account_login')}?{urlencode({'next': back})}"
         if request.htmx:
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = login
-            return response
+            return HttpResponseClientRedirect(login)
         return HttpResponseRedirect(login)
     try:
         saved = services.wishlist_toggle(user=request.user, product_id=item.pk)
@@ -367,7 +359,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /search/suggest/",
         "Allow: /",
         "",
-        f"Sitemap: {_absolute(reverse('sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('sitemap'))}",
         "",
     ]
     response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from checkout.cart import SessionCart
 from checkout.services import CheckoutDetails
+from core.addresses import PostalAddress
 from storefront.models import Category, Product, Variant
 
 _seq = itertools.count(1)
@@ -60,7 +61,9 @@ def details(**kwargs) -> CheckoutDetails:
         "email": "ada@example.com", "full_name": "Ada Lovelace", "address_line1": "12 Analytical Row",
         "city": "London", "postal_code": "N1 9GU", "country": "GB",
     }
-    return CheckoutDetails(**(defaults | kwargs))
+    values = defaults | kwargs
+    email = values.pop("email")
+    return CheckoutDetails(email=email, address=PostalAddress(**values))
 
 
 def checkout_post(token: str = "a" * 32, **kwargs) -> dict:

@@ -6,6 +6,7 @@ from django.db import connections
 
 from accounts import services as account_services
 from accounts.models import Address
+from core.addresses import PostalAddress
 from checkout import services
 from checkout.cart import DatabaseCart, SessionCart
 from checkout.models import CartLine, Order
@@ -147,7 +148,7 @@ def test_confirming_an_email_claims_and_an_unverified_one_does_not(rf):
 
 def test_address_book_keeps_one_default():
     shopper = factories.user()
-    data = account_services.AddressData(full_name="A", address_line1="1 Road", city="Town", postal_code="1", country="gb")
+    data = PostalAddress(full_name="A", address_line1="1 Road", city="Town", postal_code="1", country="gb")
     first = account_services.address_save(user=shopper, data=data)
     second = account_services.address_save(user=shopper, data=data, make_default=True)
     first.refresh_from_db()

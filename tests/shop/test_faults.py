@@ -21,7 +21,7 @@ DEAD_REDIS = "redis://127.0.0.1:1/0"
 def redis_down(settings):
     options = {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}
     settings.CACHES = {
-        "default": {"BACKEND": "shop.cache.FailOpenRedisCache", "LOCATION": DEAD_REDIS, "OPTIONS": options},
+        "default": {"BACKEND": "core.cache.FailOpenRedisCache", "LOCATION": DEAD_REDIS, "OPTIONS": options},
         "ratelimit": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DEAD_REDIS,
                       "OPTIONS": options},
     }

@@ -234,7 +234,7 @@ def test_head_is_served_from_the_cache():
 
 def test_a_redis_outage_means_no_page_cache_and_working_pages(settings):
     settings.CACHES = settings.CACHES | {"default": {
-        "BACKEND": "shop.cache.FailOpenRedisCache",
+        "BACKEND": "core.cache.FailOpenRedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2, "retry_on_timeout": False},
     }}

@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from checkout import services as checkout_services
 from storefront import services
+from storefront.errors import StorefrontError
+from storefront.stock import stock_adjust
 from storefront.models import StockMovement, Variant
 from tests import factories
 
@@ -14,14 +16,14 @@ pytestmark = pytest.mark.django_db
 def test_an_adjustment_is_recorded_with_who_how_much_and_why():
     staff = factories.user(email="keeper@example.com", is_staff=True)
     variant = factories.variant(stock=4)
-    services.stock_adjust(variant_id=variant.pk, change=10, reason="restock", note="Delivery #88", actor=staff)
-    services.stock_adjust(variant_id=variant.pk, change=-1, reason="damaged", actor=staff)
+    stock_adjust(variant_id=variant.pk, change=10, reason="restock", note="Delivery #88", actor=staff)
+    stock_adjust(variant_id=variant.pk, change=-1, reason="damaged", actor=staff)
     variant.refresh_from_db()
     assert variant.stock == 13
     moves = list(StockMovement.objects.order_by("id").values_list("change", "stock_after", "reason", "note", "actor"))
     assert moves == [(10, 14, "restock", "Delivery #88", staff.pk), (-1, 13, "damaged", "", staff.pk)]
-    with pytest.raises(services.StorefrontError, match="cannot go down by 20"):
-        services.stock_adjust(variant_id=variant.pk, change=-20, reason="count")
+    with pytest.raises(StorefrontError, match="cannot go down by 20"):
+        stock_adjust(variant_id=variant.pk, change=-20, reason="count")
     assert StockMovement.objects.count() == 2
 
 

@@ -11,4 +11,3 @@ SHIPPING_COUNTRIES = [
     ("LV", "Latvia"), ("LT", "Lithuania"), ("MT", "Malta"), ("CY", "Cyprus"), ("JP", "Japan"),
     ("SG", "Singapore"), ("KR", "South Korea"), ("MX", "Mexico"), ("BR", "Brazil"),
 ]
-SHIPPING_COUNTRY_NAMES = dict(SHIPPING_COUNTRIES)

@@ -1,6 +1,7 @@
 """Small request helpers shared by the apps."""
 
 import logging
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.cache import caches
@@ -59,3 +60,9 @@ def rate_limit_store_available() -> bool:
     except Exception:
         logger.warning("Rate-limit cache unavailable")
         return False
+
+
+def absolute_url(path: str) -> str:
+    """`path` on this shop's public address (SHOP_BASE_URL), for emails, canonical links and feeds:
+    places where there is no request to build it from."""
+    return urljoin(settings.SHOP_BASE_URL.rstrip("/") + "/", path.lstrip("/"))

@@ -3,7 +3,7 @@
 from django import template
 from django.forms import BoundField
 
-from checkout.forms import CHECKBOX_CLASSES, INPUT_CLASSES
+from core.forms import CHECKBOX_CLASSES, INPUT_CLASSES
 
 register = template.Library()
 

@@ -1,0 +1,53 @@
+"""The shop's form base: every visible widget gets the shop's input style."""
+
+from django import forms
+
+from core.addresses import PostalAddress
+from core.countries import SHIPPING_COUNTRIES
+
+# Tailwind classes for inputs and checkboxes (also read by the `|styled` filter).
+INPUT_CLASSES = (
+    "mt-1 w-full rounded-md border border-stone-300 bg-white px-3 py-2 "
+    "focus:outline-none focus:ring-2 focus:ring-emerald-700 aria-invalid:border-red-600"
+)
+CHECKBOX_CLASSES = "h-4 w-4 rounded border-stone-400 accent-emerald-800 focus:ring-2 focus:ring-emerald-700"
+
+
+class StyledForm(forms.Form):
+    """Gives every visible widget the shop's input style."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", CHECKBOX_CLASSES)
+            elif not field.widget.is_hidden:
+                field.widget.attrs.setdefault("class", INPUT_CLASSES)
+
+
+class PostalAddressForm(StyledForm):
+    """The address fields, once: checkout and the address book both extend this form."""
+
+    full_name = forms.CharField(label="Full name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    address_line1 = forms.CharField(
+        label="Address", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "address-line1"})
+    )
+    address_line2 = forms.CharField(
+        label="Apartment, suite, etc. (optional)", max_length=200, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
+    )
+    city = forms.CharField(label="City", max_length=120, widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
+    postal_code = forms.CharField(
+        label="Postal code", max_length=20, widget=forms.TextInput(attrs={"autocomplete": "postal-code"})
+    )
+    country = forms.ChoiceField(
+        label="Country", choices=SHIPPING_COUNTRIES, initial="US",
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+    )
+    phone = forms.CharField(
+        label="Phone (optional)", max_length=40, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+
+    def address(self) -> PostalAddress:
+        return PostalAddress.of(self.cleaned_data).cleaned()
