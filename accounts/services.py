@@ -5,8 +5,11 @@ import logging
 from django.db import transaction
 
 from accounts.models import Address, User
+from checkout.cart import SessionCart
+from checkout.models import Cart, CartLine, Order
+from checkout.pricing import line_limit
 from core.addresses import PostalAddress
-from checkout.models import Order
+from storefront.models import Variant
 
 logger = logging.getLogger(__name__)
 
@@ -15,6 +18,74 @@ class AccountError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+# --- Sign-in glue: the guest cart and guest orders join the account ---
+def cart_merge(*, guest_cart: SessionCart, user) -> list[str]:
+    """Fold a guest's session cart into the account's cart at sign-in.
+
+    The same variant's quantities are added, then capped at the stock left and
+    the per-line cap; lines whose variant is gone, inactive or sold out are
+    dropped; prices are always read fresh. Returns one sentence per adjustment.
+    The account's cart row is locked, and the guest cart's token recorded, so
+    two tabs signing in at once merge it once and never duplicate a line.
+    """
+    guest = guest_cart.quantities()
+    token = guest_cart.token
+    if not guest:
+        return []
+    notes: list[str] = []
+    added_units = 0
+    with transaction.atomic():
+        cart, _ = Cart.objects.get_or_create(user=user)
+        cart = Cart.objects.select_for_update().get(pk=cart.pk)
+        if token and cart.last_merged_token == token:
+            guest_cart.clear()
+            return []
+        existing = dict(CartLine.objects.filter(cart=cart).values_list("variant_id", "quantity"))
+        variants = Variant.objects.select_related("product").in_bulk(list(guest))
+        for variant_id, quantity in sorted(guest.items()):
+            variant = variants.get(variant_id)
+            if variant is None or not variant.active or not variant.product.active:
+                name = variant.display_name if variant else "An item"
+                notes.append(f"{name} removed: no longer available.")
+                continue
+            if variant.stock == 0:
+                notes.append(f"{variant.display_name} removed: sold out.")
+                continue
+            had = existing.get(variant_id, 0)
+            wanted = had + quantity
+            limit = line_limit(variant)
+            final = min(wanted, limit)
+            if final < wanted:
+                reason = "the stock left" if limit == variant.stock else "the most per order"
+                notes.append(f"{variant.display_name} limited to {final}, {reason}.")
+            if final > had:
+                added_units += final - had
+                if had:
+                    CartLine.objects.filter(cart=cart, variant_id=variant_id).update(quantity=final)
+                else:
+                    CartLine.objects.create(cart=cart, variant_id=variant_id, quantity=final)
+        cart.last_merged_token = token
+        cart.save(update_fields=["last_merged_token", "updated"])
+    guest_cart.clear()
+    if added_units:
+        noun = "item" if added_units == 1 else "items"
+        verb = "was" if added_units == 1 else "were"
+        notes.insert(0, f"{added_units} {noun} from your guest cart {verb} added.")
+    logger.info("Cart merge for user %s: %s", user.pk, " ".join(notes) or "nothing to add")
+    return notes
+
+
+def orders_claim(*, user, email: str) -> int:
+    """Link every guest order placed with a verified `email` to `user`. Returns how many."""
+    claimed = Order.objects.filter(user__isnull=True, email__iexact=email.strip()).update(user=user)
+    if claimed:
+        logger.info("User %s claimed %d guest order(s) placed with a verified email", user.pk, claimed)
+    return claimed
+
+
+# --- Address book and profile ---
 
 
 @transaction.atomic

@@ -7,12 +7,11 @@ from django.dispatch import receiver
 
 from accounts.models import User
 from accounts.selectors import checkout_initial
-from accounts.services import address_save_from_checkout
+from accounts.services import address_save_from_checkout, cart_merge, orders_claim
 from checkout.cart import SessionCart
 from checkout.forms import CheckoutForm
 from checkout.hooks import checkout_prefill, order_placed
 from checkout.models import Order
-from checkout.services import cart_merge, orders_claim
 
 
 @receiver(user_logged_in, sender=User)

@@ -1,23 +1,39 @@
 """The back office for orders: lifecycle actions, refunds, the outbox, exports."""
 
-import csv
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from checkout import services
-from checkout.models import Order, OrderEvent, OrderLine, OutboxEmail, Payment, Refund, WebhookEvent, normalize_order_number
-from checkout.services import CheckoutError
+from checkout.admin_forms import ConfirmForm, ExportForm, NoteForm, ReasonForm, RefundForm, ShipForm
+from checkout.errors import CheckoutError
+from checkout.exports import orders_csv
+from checkout.models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    OutboxEmail,
+    Payment,
+    Refund,
+    WebhookEvent,
+    normalize_order_number,
+)
+from checkout.services.history import order_note_add
+from checkout.services.lifecycle import (
+    order_allocate_stock,
+    order_cancel_by_staff,
+    order_mark_delivered,
+    order_mark_processing,
+    order_ship,
+)
+from checkout.services.outbox import email_resend, receipt_resend
+from checkout.services.refunds import order_refund
 
 S = Order.Status
 
@@ -84,78 +100,38 @@ class WaitingToShipFilter(admin.SimpleListFilter):
         return queryset
 
 
-# --- Forms behind the staff actions -------------------------------------------
-
-
-class ShipForm(forms.Form):
-    carrier = forms.CharField(max_length=80, initial="DHL")
-    tracking_number = forms.CharField(max_length=120, required=False)
-    tracking_url = forms.URLField(max_length=500, required=False, assume_scheme="https",
-                                  help_text="The carrier's tracking page for this parcel; emailed to the customer.")
-
-
-class RefundForm(forms.Form):
-    amount = forms.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
-    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class NoteForm(forms.Form):
-    note = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
-                           help_text="Only staff see notes; the customer never does.")
-
-
-class ConfirmForm(forms.Form):
-    pass
-
-
-class ExportForm(forms.Form):
-    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError("The start date is after the end date.")
-        return data
-
-
-# Each staff action on one order: label, form, the service call, and when it applies.
+# Each staff action on one order: label, form, the service call, and when it applies
+# (read from the status machine on Order, so the two never disagree).
 ACTIONS = {
     "processing": ("Mark processing", ConfirmForm,
-                   lambda o, d, u: services.order_mark_processing(order=o, actor=u), {S.PAID}),
+                   lambda o, d, u: order_mark_processing(order=o, actor=u),
+                   lambda o: o.can_become(S.PROCESSING)),
     "ship": ("Ship", ShipForm,
-             lambda o, d, u: services.order_ship(order=o, actor=u, **d), {S.PAID, S.PROCESSING}),
+             lambda o, d, u: order_ship(order=o, actor=u, **d),
+             lambda o: o.can_become(S.SHIPPED) or o.can_become(S.PROCESSING)),
     "delivered": ("Mark delivered", ConfirmForm,
-                  lambda o, d, u: services.order_mark_delivered(order=o, actor=u), {S.SHIPPED}),
+                  lambda o, d, u: order_mark_delivered(order=o, actor=u),
+                  lambda o: o.can_become(S.DELIVERED)),
     "allocate": ("Allocate stock", ConfirmForm,
-                 lambda o, d, u: services.order_allocate_stock(order=o, actor=u), {S.PAID_OUT_OF_STOCK}),
+                 lambda o, d, u: order_allocate_stock(order=o, actor=u),
+                 lambda o: o.status == S.PAID_OUT_OF_STOCK),
     "refund": ("Refund", RefundForm,
-               lambda o, d, u: services.order_refund(order=o, actor=u, **d), None),
+               lambda o, d, u: order_refund(order=o, actor=u, **d),
+               lambda o: o.refundable > 0),
     "cancel": ("Cancel order", ReasonForm,
-               lambda o, d, u: services.order_cancel_by_staff(order=o, actor=u, **d),
-               {S.PENDING_PAYMENT, S.AWAITING_PAYMENT, S.PAID, S.PROCESSING, S.PAID_OUT_OF_STOCK}),
+               lambda o, d, u: order_cancel_by_staff(order=o, actor=u, **d),
+               lambda o: o.can_become(S.CANCELLED)),
     "note": ("Add note", NoteForm,
-             lambda o, d, u: services.order_note_add(order=o, actor=u, **d), None),
+             lambda o, d, u: order_note_add(order=o, actor=u, **d),
+             lambda o: True),
     "resend_receipt": ("Resend receipt", ConfirmForm,
-                       lambda o, d, u: services.receipt_resend(order=o, actor=u), None),
+                       lambda o, d, u: receipt_resend(order=o, actor=u),
+                       lambda o: o.payment_state != Order.PaymentState.UNPAID),
 }
 
 
 def actions_for(order: Order) -> list[tuple[str, str]]:
-    available = []
-    for key, (label, _, _, statuses) in ACTIONS.items():
-        if statuses is not None and order.status not in statuses:
-            continue
-        if key == "refund" and order.refundable <= 0:
-            continue
-        if key == "resend_receipt" and order.payment_state == Order.PaymentState.UNPAID:
-            continue
-        available.append((key, label))
-    return available
+    return [(key, label) for key, (label, _, _, applies) in ACTIONS.items() if applies(order)]
 
 
 @admin.register(Order)
@@ -247,32 +223,6 @@ class OrderAdmin(admin.ModelAdmin):
 
     # --- exports --------------------------------------------------------------
 
-    CSV_FIELDS = ["number", "created", "paid_at", "status", "payment_state", "email", "full_name", "country",
-                  "currency", "subtotal", "total", "amount_paid", "amount_refunded", "items", "shipped_at",
-                  "carrier", "tracking_number"]
-
-    def _csv(self, queryset, filename: str) -> StreamingHttpResponse:
-        class Echo:
-            def write(self, value):
-                return value
-
-        writer = csv.writer(Echo())
-
-        def rows():
-            yield writer.writerow(self.CSV_FIELDS)
-            for order in queryset.annotate(units=Sum("lines__quantity")).iterator(chunk_size=500):
-                yield writer.writerow([
-                    order.display_number, order.created.isoformat(), order.paid_at.isoformat() if order.paid_at else "",
-                    order.status, order.payment_state, order.email, order.full_name, order.country,
-                    order.currency.upper(), order.subtotal, order.total, order.amount_paid, order.amount_refunded,
-                    order.units or 0, order.shipped_at.isoformat() if order.shipped_at else "",
-                    order.carrier, order.tracking_number,
-                ])
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-
     def export_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -283,7 +233,7 @@ class OrderAdmin(admin.ModelAdmin):
             end = datetime.combine(form.cleaned_data["end"] + timedelta(days=1), time.min, tzinfo=tz)
             queryset = Order.objects.filter(created__gte=start, created__lt=end).order_by("created", "id")
             name = f"orders-{form.cleaned_data['start']}-{form.cleaned_data['end']}.csv"
-            return self._csv(queryset, name)
+            return orders_csv(queryset, name)
         context = self.admin_site.each_context(request) | {
             "title": "Export orders to CSV", "form": form, "opts": self.model._meta,
         }
@@ -307,28 +257,28 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.action(description="Mark selected orders processing", permissions=["change"])
     def bulk_processing(self, request, queryset):
         self._bulk(request, queryset, "Marked processing",
-                   lambda o: services.order_mark_processing(order=o, actor=request.user))
+                   lambda o: order_mark_processing(order=o, actor=request.user))
 
     @admin.action(description="Mark selected orders delivered", permissions=["change"])
     def bulk_delivered(self, request, queryset):
         self._bulk(request, queryset, "Marked delivered",
-                   lambda o: services.order_mark_delivered(order=o, actor=request.user))
+                   lambda o: order_mark_delivered(order=o, actor=request.user))
 
     @admin.action(description="Resend the receipt of selected orders", permissions=["change"])
     def bulk_resend_receipt(self, request, queryset):
         self._bulk(request, queryset, "Receipt queued again",
-                   lambda o: services.receipt_resend(order=o, actor=request.user))
+                   lambda o: receipt_resend(order=o, actor=request.user))
 
     @admin.action(description="Export selected orders to CSV", permissions=["view"])
     def export_selected(self, request, queryset):
-        return self._csv(queryset.order_by("created", "id"), "orders-selected.csv")
+        return orders_csv(queryset.order_by("created", "id"), "orders-selected.csv")
 
     @admin.action(description="Cancel selected orders (stock returned, payments refunded)", permissions=["change"])
     def bulk_cancel(self, request, queryset):
         if request.POST.get("confirm") == "yes":
             reason = request.POST.get("reason", "")[:500]
             self._bulk(request, queryset, "Cancelled",
-                       lambda o: services.order_cancel_by_staff(order=o, reason=reason, actor=request.user))
+                       lambda o: order_cancel_by_staff(order=o, reason=reason, actor=request.user))
             return None
         context = self.admin_site.each_context(request) | {
             "title": "Cancel orders", "orders": queryset, "action": "bulk_cancel", "opts": self.model._meta,
@@ -345,7 +295,7 @@ class OrderAdmin(admin.ModelAdmin):
             def ship(order):
                 number = request.POST.get(f"tracking_{order.pk}", "")[:120]
                 url = url_template.replace("{number}", number) if url_template and number else ""
-                services.order_ship(order=order, carrier=carrier, tracking_number=number, tracking_url=url,
+                order_ship(order=order, carrier=carrier, tracking_number=number, tracking_url=url,
                                     actor=request.user)
 
             self._bulk(request, queryset, "Shipped", ship)
@@ -403,7 +353,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         done = 0
         for email in queryset:
             try:
-                services.email_resend(email=email, actor=request.user)
+                email_resend(email=email, actor=request.user)
                 done += 1
             except CheckoutError as error:
                 self.message_user(request, error.message, messages.ERROR)
@@ -426,36 +376,3 @@ class WebhookEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-def dashboard_figures() -> dict:
-    """What staff see first: sales, orders to ship, failed emails (the low-stock list is added by storefront)."""
-    now = timezone.localtime()
-    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    week = today - timedelta(days=today.weekday())
-    paid = Order.objects.exclude(payment_state=Order.PaymentState.UNPAID)
-
-    def sales(since):
-        row = paid.filter(paid_at__gte=since).aggregate(
-            orders=Count("id"), gross=Sum("amount_paid"), refunded=Sum("amount_refunded")
-        )
-        return {"orders": row["orders"], "net": (row["gross"] or 0) - (row["refunded"] or 0)}
-
-    changelist = reverse("admin:checkout_order_changelist")
-    return {
-        "sales_today": sales(today),
-        "sales_week": sales(week),
-        "to_ship": Order.objects.filter(status__in=[S.PAID, S.PROCESSING]).count(),
-        "to_ship_url": f"{changelist}?todo=ship",
-        "waiting_stock": Order.objects.filter(status=S.PAID_OUT_OF_STOCK).count(),
-        "waiting_stock_url": f"{changelist}?todo=stock",
-        "needs_review": Order.objects.filter(needs_review=True).count(),
-        "needs_review_url": f"{changelist}?todo=review",
-        "failed_emails": OutboxEmail.objects.filter(status=OutboxEmail.Status.FAILED).count(),
-        "failed_emails_url": f"{reverse('admin:checkout_outboxemail_changelist')}?status__exact=failed",
-        "today_url": f"{changelist}?created__gte={today.date().isoformat()}",
-        "week_url": f"{changelist}?created__gte={week.date().isoformat()}",
-        "pending_emails": OutboxEmail.objects.filter(
-            Q(status=OutboxEmail.Status.QUEUED) | Q(status=OutboxEmail.Status.SENDING)
-        ).count(),
-    }

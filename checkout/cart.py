@@ -2,23 +2,18 @@
 
 A guest's cart lives in the Django session as {variant id: quantity}; there is
 no database row per guest. Every page reads it through `cart_summary`, which
-turns the ids into priced lines in a fixed number of queries.
+prices it with checkout.pricing.quote in a fixed number of queries.
 """
-
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 import uuid
 
-from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 
 from checkout.models import Cart, CartLine
-from storefront.models import ProductImage, Variant
+from checkout.pricing import Quote, quote
 
 SESSION_KEY = "cart"
 SESSION_TOKEN_KEY = "cart_token"
@@ -131,85 +126,11 @@ def cart_for_request(request: HttpRequest) -> AnyCart:
     return cart
 
 
-@dataclass
-class PricedLine:
-    variant: Variant
-    quantity: int
-    unit_price: Decimal
-    line_total: Decimal
-    max_quantity: int
-    problem: str = ""
-
-    @property
-    def variant_id(self) -> int:
-        return self.variant.pk
-
-    @property
-    def image(self) -> ProductImage | None:
-        images = self.variant.product.images.all()
-        return images[0] if images else None
-
-
-@dataclass
-class CartSummary:
-    lines: list[PricedLine] = field(default_factory=list)
-    subtotal: Decimal = Decimal("0.00")
-    count: int = 0
-    currency: str = ""
-
-    @property
-    def has_problems(self) -> bool:
-        return any(line.problem for line in self.lines)
-
-    @property
-    def can_checkout(self) -> bool:
-        return bool(self.lines) and not self.has_problems
-
-    @property
-    def total(self) -> Decimal:
-        return self.subtotal
-
-
-def line_limit(variant: Variant) -> int:
-    """The most of one variant a single cart line may hold."""
-    return min(variant.stock, settings.SHOP_MAX_LINE_QUANTITY)
-
-
-def cart_summary(cart: AnyCart) -> CartSummary:
-    """Price the cart from the database (3 queries, whatever the number of lines)."""
-    quantities = cart.quantities()
-    summary = CartSummary(currency=settings.SHOP_CURRENCY)
-    if not quantities:
-        return summary
-    variants = (
-        Variant.objects.filter(pk__in=quantities)
-        .select_related("product")
-        .prefetch_related(Prefetch("product__images", queryset=ProductImage.objects.order_by("position", "id")))
-        .order_by("product__name", "position", "id")
-    )
-    for variant in variants:
-        quantity = quantities[variant.pk]
-        problem = ""
-        if not variant.active or not variant.product.active:
-            problem = "No longer available. Remove it to check out."
-        elif variant.stock == 0:
-            problem = "Sold out. Remove it to check out."
-        elif quantity > variant.stock:
-            problem = f"Only {variant.stock} left. Lower the quantity to check out."
-        line_total = variant.price * quantity
-        summary.lines.append(
-            PricedLine(
-                variant=variant,
-                quantity=quantity,
-                unit_price=variant.price,
-                line_total=line_total,
-                max_quantity=max(line_limit(variant), 1),
-                problem=problem,
-            )
-        )
-        summary.subtotal += line_total
-        summary.count += quantity
-    # A variant deleted from the catalog leaves nothing to show: forget it.
-    for gone in set(quantities) - {line.variant_id for line in summary.lines}:
+def cart_summary(cart: AnyCart) -> Quote:
+    """The cart priced (checkout.pricing.quote). A variant deleted from the catalog leaves
+    nothing to show, so it is forgotten here."""
+    result = quote(quantities=cart.quantities())
+    for gone in result.missing:
         cart.remove(gone)
-    return summary
+    result.missing = []
+    return result

@@ -1,6 +1,6 @@
 from django import forms
 
-from checkout.services import CheckoutDetails
+from checkout.services.orders import CheckoutDetails
 from core.forms import PostalAddressForm, StyledForm
 
 

@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 # No look-alikes: no 0/O, no 1/I. 32 symbols = 5 bits each; 10 symbols = 50 bits.
 ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -118,6 +119,45 @@ class Order(models.Model):
     def status_events(self):
         """The customer-facing timeline: status changes only, never internal notes."""
         return [e for e in self.events.all() if e.kind == OrderEvent.Kind.STATUS]
+
+    # --- The status machine: every legal move, in one place (ORDER_TRANSITIONS below) ---
+
+    def can_become(self, status: str) -> bool:
+        return status in ORDER_TRANSITIONS.get(self.status, set())
+
+    def transition_to(self, status: str) -> list[str]:
+        """Move to `status`, setting its timestamp too; returns the fields to save.
+        Raises ValueError for a move the machine does not allow."""
+        if not self.can_become(status):
+            raise ValueError(f"{self.status} -> {status}")
+        self.status = status
+        fields = ["status", "updated"]
+        if status in ORDER_TIMESTAMPS:
+            setattr(self, ORDER_TIMESTAMPS[status], timezone.now())
+            fields.append(ORDER_TIMESTAMPS[status])
+        return fields
+
+
+_S = Order.Status
+# Every legal change of an order's status. Money has its own state beside it
+# (Order.payment_state): refunds never move this machine.
+ORDER_TRANSITIONS: dict[str, set[str]] = {
+    _S.PENDING_PAYMENT: {_S.AWAITING_PAYMENT, _S.PAID, _S.CANCELLED, _S.EXPIRED},
+    _S.AWAITING_PAYMENT: {_S.PAID, _S.CANCELLED},
+    _S.PAID: {_S.PROCESSING, _S.CANCELLED},
+    _S.PAID_OUT_OF_STOCK: {_S.PAID, _S.CANCELLED},
+    _S.PROCESSING: {_S.SHIPPED, _S.CANCELLED},
+    _S.SHIPPED: {_S.DELIVERED},
+    _S.DELIVERED: set(),
+    # A payment that completes after its hold was released is still accepted:
+    # a charged shopper always has an order (see order_payment_succeeded).
+    _S.CANCELLED: {_S.PAID, _S.PAID_OUT_OF_STOCK},
+    _S.EXPIRED: {_S.PAID, _S.PAID_OUT_OF_STOCK},
+}
+ORDER_TIMESTAMPS = {_S.PAID: "paid_at", _S.SHIPPED: "shipped_at", _S.DELIVERED: "delivered_at",
+                    _S.CANCELLED: "cancelled_at"}
+# Paid for, in any stage of fulfilment: what counts as "bought" (reviews, the dashboard).
+BOUGHT_STATUSES = (_S.PAID, _S.PROCESSING, _S.SHIPPED, _S.DELIVERED)
 
 
 class OrderLine(models.Model):

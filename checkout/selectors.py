@@ -19,3 +19,9 @@ def order_for_page(*, number: str, token: str) -> Order:
     if order is None or not hmac.compare_digest(order.access_token.encode(), (token or "").encode()):
         raise Http404("No such order.")
     return order
+
+
+def checkout_token_pending(*, token: str) -> bool:
+    """Whether this checkout form already placed an order that still waits for payment: then
+    posting the same form again retries that order (same token); otherwise a retry is a new attempt."""
+    return Order.objects.filter(checkout_token=token, status=Order.Status.PENDING_PAYMENT).exists()

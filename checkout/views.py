@@ -3,21 +3,31 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.db import OperationalError
 from django.contrib import messages
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from checkout import services, stripe_gateway
 from checkout.cart import cart_for_request, cart_summary
+from checkout.errors import CheckoutError
 from checkout.forms import CheckoutForm, TrackOrderForm
+from checkout.gateways import demo as demo_gateway
+from checkout.gateways import stripe as stripe_gateway
 from checkout.hooks import checkout_prefill, order_placed
 from checkout.models import Order, Payment, normalize_order_number
-from checkout.selectors import order_for_page
-from checkout.services import CheckoutError
+from checkout.selectors import checkout_token_pending, order_for_page
+from checkout.services import cart as cart_services
+from checkout.services.orders import order_place
+from checkout.services.payments import (
+    demo_payment_complete,
+    order_cancel_by_shopper,
+    order_confirm_return,
+    payment_start,
+)
+from checkout.services.webhooks import webhook_event_process
 from core.http import client_ip, rate_limited, safe_next
 
 logger = logging.getLogger(__name__)
@@ -44,13 +54,7 @@ def _render_cart(request: HttpRequest, *, error: str = "", notice: str = "") -> 
 def _forget_paid_cart(request: HttpRequest) -> None:
     """Once the order placed from this browser is paid, its cart is emptied."""
     number = request.session.get(PENDING_ORDER_KEY)
-    if not number:
-        return
-    order = Order.objects.filter(number=number).first()
-    if order is None or order.status in (Order.Status.CANCELLED, Order.Status.EXPIRED):
-        del request.session[PENDING_ORDER_KEY]
-    elif order.payment_state != Order.PaymentState.UNPAID or order.status == Order.Status.AWAITING_PAYMENT:
-        services.cart_discard_ordered(cart=cart_for_request(request), order=order)
+    if number and cart_services.cart_settle_pending_order(cart=cart_for_request(request), number=number):
         del request.session[PENDING_ORDER_KEY]
 
 
@@ -66,8 +70,8 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     try:
         if variant_id is None:
             raise CheckoutError("Please choose an option first.")
-        quantity = services.quantity_parse(request.POST.getlist("quantity") or ["1"])
-        message, ok = services.cart_add(cart=cart, variant_id=variant_id, quantity=quantity), True
+        quantity = cart_services.quantity_parse(request.POST.getlist("quantity") or ["1"])
+        message, ok = cart_services.cart_add(cart=cart, variant_id=variant_id, quantity=quantity), True
     except CheckoutError as error:
         message, ok = error.message, False
     if request.htmx:
@@ -92,8 +96,8 @@ def _own_line(request: HttpRequest, variant_id: int):
 def cart_update(request: HttpRequest, variant_id: int) -> HttpResponse:
     cart = _own_line(request, variant_id)
     try:
-        quantity = services.quantity_parse(request.POST.getlist("quantity"))
-        notice = services.cart_update(cart=cart, variant_id=variant_id, quantity=quantity)
+        quantity = cart_services.quantity_parse(request.POST.getlist("quantity"))
+        notice = cart_services.cart_update(cart=cart, variant_id=variant_id, quantity=quantity)
         error = ""
     except CheckoutError as exc:
         notice, error = "", exc.message
@@ -108,7 +112,7 @@ def cart_update(request: HttpRequest, variant_id: int) -> HttpResponse:
 
 @require_POST
 def cart_remove(request: HttpRequest, variant_id: int) -> HttpResponse:
-    notice = services.cart_remove(cart=_own_line(request, variant_id), variant_id=variant_id)
+    notice = cart_services.cart_remove(cart=_own_line(request, variant_id), variant_id=variant_id)
     if request.htmx:
         return _render_cart(request, notice=notice)
     messages.success(request, notice)
@@ -131,7 +135,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         form = CheckoutForm(request.POST)
         if form.is_valid():
             try:
-                order = services.order_place(
+                order = order_place(
                     cart=cart,
                     details=form.details(),
                     checkout_token=form.cleaned_data["checkout_token"],
@@ -142,7 +146,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     sender=Order, order=order, user=request.user, address=form.address(),
                     save_address=form.cleaned_data["save_address"],
                 )
-                url = services.payment_start(
+                url = payment_start(
                     order=order,
                     success_url=request.build_absolute_uri(reverse("checkout:success"))
                     + "?session_id={CHECKOUT_SESSION_ID}",
@@ -153,10 +157,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(url, status=303)
             except CheckoutError as exc:
                 error = exc.message
-                retry_same = Order.objects.filter(
-                    checkout_token=form.cleaned_data["checkout_token"], status=Order.Status.PENDING_PAYMENT
-                ).exists()
-                if not retry_same:
+                if not checkout_token_pending(token=form.cleaned_data["checkout_token"]):
                     # Nothing was created: the next try is a new attempt with a fresh token.
                     form = CheckoutForm(data={**request.POST.dict(), "checkout_token": uuid.uuid4().hex})
                     form.is_valid()
@@ -176,7 +177,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
 @require_GET
 def checkout_success(request: HttpRequest) -> HttpResponse:
     session_id = request.GET.get("session_id", "")[:255]
-    order = services.order_confirm_return(session_id=session_id) if session_id else None
+    order = order_confirm_return(session_id=session_id) if session_id else None
     if order is None:
         raise Http404("No such checkout.")
     _forget_paid_cart(request)
@@ -187,7 +188,7 @@ def checkout_success(request: HttpRequest) -> HttpResponse:
 def checkout_cancel(request: HttpRequest, number: str, token: str) -> HttpResponse:
     order = order_for_page(number=number, token=token)
     try:
-        order = services.order_cancel_by_shopper(order=order)
+        order = order_cancel_by_shopper(order=order)
     except CheckoutError as exc:
         messages.error(request, exc.message)
         return redirect("checkout:cart")
@@ -199,7 +200,7 @@ def checkout_cancel(request: HttpRequest, number: str, token: str) -> HttpRespon
 
 def _demo_payment(session_id: str) -> Payment:
     """The demo payment behind the page; 404 whenever demo payments are off (debug off or a key set)."""
-    if not services.payments_are_demo():
+    if not demo_gateway.enabled():
         raise Http404("Demo payments are off.")
     payment = Payment.objects.select_related("order").filter(
         session_id=session_id, provider=Payment.Provider.DEMO
@@ -215,9 +216,9 @@ def demo_pay(request: HttpRequest, session_id: str) -> HttpResponse:
     payment = _demo_payment(session_id)
     if request.method == "POST":
         if request.POST.get("action") == "pay":
-            services.demo_payment_complete(session_id=session_id, pay=True)
+            demo_payment_complete(session_id=session_id, pay=True)
             return redirect("checkout:success_demo", session_id=session_id)
-        services.demo_payment_complete(session_id=session_id, pay=False)
+        demo_payment_complete(session_id=session_id, pay=False)
         messages.info(request, PAYMENT_CANCELLED)
         return redirect("checkout:cart")
     return render(request, "checkout/demo_pay.html", {"order": payment.order, "payment": payment})
@@ -270,7 +271,7 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         return HttpResponse("Invalid signature or payload.", status=400, content_type="text/plain")
     event_data = event.to_dict() if hasattr(event, "to_dict") else dict(event)
     try:
-        result = services.webhook_event_process(event=event_data)
+        result = webhook_event_process(event=event_data)
     except OperationalError as exc:  # a lock wait timed out, or the database blinked
         logger.warning("Webhook %s (%s) deferred: %s", event_data.get("id"), event_data.get("type"), exc)
         response = HttpResponse("Busy; please retry.", status=503, content_type="text/plain")

@@ -6,4 +6,7 @@ class ShopConfig(AppConfig):
     verbose_name = "Shop"
 
     def ready(self) -> None:
-        from shop import checks  # noqa: F401  (registers the configuration checks)
+        from shop import (
+            checks,  # noqa: F401  (registers the configuration checks)
+            dashboard,  # noqa: F401  (the admin index becomes the staff dashboard)
+        )

@@ -42,9 +42,9 @@ import re
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import Resolver404, resolve
 

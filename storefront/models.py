@@ -129,7 +129,8 @@ class Variant(models.Model):
 
     @property
     def purchasable(self) -> bool:
-        return self.active and self.stock > 0 and self.product.active
+        """On sale: an active variant of an active product (it may still be sold out)."""
+        return self.active and self.product.active
 
 
 class ProductImage(models.Model):

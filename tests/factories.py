@@ -4,7 +4,7 @@ import itertools
 from decimal import Decimal
 
 from checkout.cart import SessionCart
-from checkout.services import CheckoutDetails
+from checkout.services.orders import CheckoutDetails
 from core.addresses import PostalAddress
 from storefront.models import Category, Product, Variant
 

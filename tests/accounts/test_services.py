@@ -6,10 +6,11 @@ from django.db import connections
 
 from accounts import services as account_services
 from accounts.models import Address
-from core.addresses import PostalAddress
-from checkout import services
+from accounts.services import cart_merge, orders_claim
 from checkout.cart import DatabaseCart, SessionCart
 from checkout.models import CartLine, Order
+from checkout.services.orders import order_place
+from core.addresses import PostalAddress
 from storefront.models import Variant
 from tests import factories
 
@@ -22,7 +23,7 @@ def test_merge_adds_the_same_variant_and_new_lines():
     account = DatabaseCart(shopper)
     account.set(mug.pk, 1)
     guest = factories.cart_with((mug, 2), (tee, 1))
-    notes = services.cart_merge(guest_cart=guest, user=shopper)
+    notes = cart_merge(guest_cart=guest, user=shopper)
     assert DatabaseCart(shopper).quantities() == {mug.pk: 3, tee.pk: 1}
     assert notes == ["3 items from your guest cart were added."]
     assert not guest.quantities()
@@ -32,7 +33,7 @@ def test_merge_caps_at_stock_and_names_it():
     shopper = factories.user()
     mug = factories.variant(stock=3, name="Blue mug")
     DatabaseCart(shopper).set(mug.pk, 2)
-    notes = services.cart_merge(guest_cart=factories.cart_with((mug, 2)), user=shopper)
+    notes = cart_merge(guest_cart=factories.cart_with((mug, 2)), user=shopper)
     assert DatabaseCart(shopper).quantity_of(mug.pk) == 3
     assert notes == ["1 item from your guest cart was added.", "Blue mug limited to 3, the stock left."]
 
@@ -42,7 +43,7 @@ def test_merge_caps_at_the_line_cap(settings):
     shopper = factories.user()
     mug = factories.variant(stock=50, name="Big mug")
     DatabaseCart(shopper).set(mug.pk, 3)
-    notes = services.cart_merge(guest_cart=factories.cart_with((mug, 3)), user=shopper)
+    notes = cart_merge(guest_cart=factories.cart_with((mug, 3)), user=shopper)
     assert DatabaseCart(shopper).quantity_of(mug.pk) == 4
     assert "Big mug limited to 4, the most per order." in notes
 
@@ -56,7 +57,7 @@ def test_merge_drops_gone_inactive_and_sold_out_lines():
     Variant.objects.filter(pk=poster.pk).update(stock=0)
     Variant.objects.filter(pk=retired.pk).update(active=False)
     gone.product.delete()
-    notes = services.cart_merge(guest_cart=guest, user=shopper)
+    notes = cart_merge(guest_cart=guest, user=shopper)
     assert DatabaseCart(shopper).quantities() == {}
     assert "Poster removed: sold out." in notes
     assert "Retired lamp removed: no longer available." in notes
@@ -69,7 +70,7 @@ def test_merge_uses_current_prices():
 
     shopper = factories.user()
     mug = factories.variant(stock=5, price="10.00")
-    services.cart_merge(guest_cart=factories.cart_with((mug, 2)), user=shopper)
+    cart_merge(guest_cart=factories.cart_with((mug, 2)), user=shopper)
     Variant.objects.filter(pk=mug.pk).update(price="12.00")
     assert str(cart_summary(DatabaseCart(shopper)).subtotal) == "24.00"
 
@@ -81,8 +82,8 @@ def test_merging_the_same_guest_cart_twice_adds_it_once():
     guest = SessionCart(session)
     guest.set(mug.pk, 2)
     copy = SessionCart(factories.FakeSession(dict(session)))  # the second tab's copy of the session
-    services.cart_merge(guest_cart=guest, user=shopper)
-    assert services.cart_merge(guest_cart=copy, user=shopper) == []
+    cart_merge(guest_cart=guest, user=shopper)
+    assert cart_merge(guest_cart=copy, user=shopper) == []
     assert DatabaseCart(shopper).quantity_of(mug.pk) == 2
 
 
@@ -99,7 +100,7 @@ def test_signing_in_from_two_tabs_at_once_yields_no_duplicate_lines():
     def sign_in():
         try:
             barrier.wait(timeout=10)
-            services.cart_merge(guest_cart=SessionCart(factories.FakeSession(dict(session))), user=shopper)
+            cart_merge(guest_cart=SessionCart(factories.FakeSession(dict(session))), user=shopper)
         except Exception as exc:
             errors.append(exc)
         finally:
@@ -115,12 +116,12 @@ def test_signing_in_from_two_tabs_at_once_yields_no_duplicate_lines():
 
 def test_claim_links_guest_orders_with_the_verified_email_only():
     variant = factories.variant(stock=10)
-    mine = services.order_place(cart=factories.cart_with((variant, 1)),
+    mine = order_place(cart=factories.cart_with((variant, 1)),
                                 details=factories.details(email="Grace@Example.com"), checkout_token="1" * 32)
-    other = services.order_place(cart=factories.cart_with((variant, 1)),
+    other = order_place(cart=factories.cart_with((variant, 1)),
                                  details=factories.details(email="someone@example.com"), checkout_token="2" * 32)
     shopper = factories.user(email="grace@example.com", verified=False)
-    assert services.orders_claim(user=shopper, email="grace@example.com") == 1
+    assert orders_claim(user=shopper, email="grace@example.com") == 1
     mine.refresh_from_db()
     other.refresh_from_db()
     assert mine.user == shopper and other.user is None
@@ -130,7 +131,7 @@ def test_confirming_an_email_claims_and_an_unverified_one_does_not(rf):
     from allauth.account.models import EmailConfirmationHMAC
 
     variant = factories.variant(stock=10)
-    order = services.order_place(cart=factories.cart_with((variant, 1)),
+    order = order_place(cart=factories.cart_with((variant, 1)),
                                  details=factories.details(email="ada@example.com"), checkout_token="3" * 32)
     shopper = factories.user(email="ada@example.com", verified=False)
     order.refresh_from_db()
@@ -165,7 +166,7 @@ def test_address_book_keeps_one_default():
 def test_deleting_an_account_keeps_orders_without_contact_data():
     variant = factories.variant(stock=10)
     shopper = factories.user(email="leaving@example.com")
-    order = services.order_place(cart=factories.cart_with((variant, 1)),
+    order = order_place(cart=factories.cart_with((variant, 1)),
                                  details=factories.details(email="leaving@example.com", phone="+44 1"),
                                  checkout_token="4" * 32, user=shopper)
     account_services.account_delete(user=shopper)

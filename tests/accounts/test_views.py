@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Address
-from checkout import services
 from checkout.cart import DatabaseCart
 from checkout.models import CartLine
+from checkout.services.orders import order_place
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def shopper(client):
 
 def _order_for(account, token):
     variant = factories.variant(stock=10)
-    return services.order_place(cart=factories.cart_with((variant, 1)),
+    return order_place(cart=factories.cart_with((variant, 1)),
                                 details=factories.details(email=account.email), checkout_token=token, user=account)
 
 

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from checkout import services
 from checkout.models import Order, OutboxEmail
+from checkout.services.orders import order_place
+from checkout.services.payments import demo_payment_complete, payment_start
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +23,11 @@ def paid_order(settings, django_capture_on_commit_callbacks):
     settings.DEBUG = True
     settings.STRIPE_SECRET_KEY = ""
     variant = factories.variant(stock=5, price="40.00", name="Linen Apron")
-    order = services.order_place(cart=factories.cart_with((variant, 2)), details=factories.details(),
+    order = order_place(cart=factories.cart_with((variant, 2)), details=factories.details(),
                                  checkout_token="m" * 32)
-    services.payment_start(order=order, success_url="http://t/s", cancel_url="http://t/c")
+    payment_start(order=order, success_url="http://t/s", cancel_url="http://t/c")
     with django_capture_on_commit_callbacks(execute=True):
-        services.demo_payment_complete(session_id=f"demo_{order.number}", pay=True)
+        demo_payment_complete(session_id=f"demo_{order.number}", pay=True)
     settings.DEBUG = False
     order.refresh_from_db()
     return order

@@ -9,10 +9,9 @@ import threading
 import pytest
 from django.db import connections
 
-from checkout import services
+from checkout.errors import CheckoutError
 from checkout.models import Order
-from checkout.services import CheckoutError
-from storefront.models import Variant
+from checkout.services.orders import order_place
 from tests import factories
 
 
@@ -45,7 +44,7 @@ def test_twenty_shoppers_race_for_the_last_five_units(attempt):
     variant = factories.variant(stock=5)
 
     def buy(i):
-        return services.order_place(
+        return order_place(
             cart=factories.cart_with((variant, 1)), details=factories.details(email=f"s{i}@example.com"),
             checkout_token=f"{attempt:02d}{i:030d}",
         )
@@ -68,7 +67,7 @@ def test_the_same_form_posted_from_many_threads_places_one_order():
     cart = factories.cart_with((variant, 2))
 
     def submit(i):
-        return services.order_place(cart=cart, details=factories.details(), checkout_token="c" * 32)
+        return order_place(cart=cart, details=factories.details(), checkout_token="c" * 32)
 
     results, errors = _in_threads(8, submit)
     assert errors == []

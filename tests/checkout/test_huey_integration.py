@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from checkout import services
 from checkout.models import Order, OutboxEmail
+from checkout.services.orders import order_place
+from checkout.services.outbox import outbox_sweep
+from checkout.services.payments import payment_start
 from tests import factories
 from tests.support.processes import ROOT, child_env
 
@@ -47,9 +49,9 @@ def _pending_demo_order(settings_fixture) -> Order:
     settings_fixture.DEBUG = True
     settings_fixture.STRIPE_SECRET_KEY = ""
     variant = factories.variant(stock=5, price="42.00")
-    order = services.order_place(cart=factories.cart_with((variant, 1)), details=factories.details(),
+    order = order_place(cart=factories.cart_with((variant, 1)), details=factories.details(),
                                  checkout_token="h" * 32)
-    services.payment_start(order=order, success_url="http://t/s", cancel_url="http://t/c")
+    payment_start(order=order, success_url="http://t/s", cancel_url="http://t/c")
     return order
 
 
@@ -69,7 +71,7 @@ def test_a_real_consumer_sends_the_receipt(redis_db, tmp_path, settings):
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         paid = _in_web_process(
-            "from checkout.services import demo_payment_complete\n"
+            "from checkout.services.payments import demo_payment_complete\n"
             f"print(demo_payment_complete(session_id='demo_{order.number}', pay=True).status)", env)
         assert paid.returncode == 0, paid.stderr
         assert paid.stdout.strip().endswith("paid")
@@ -93,7 +95,7 @@ def test_with_redis_down_the_payment_completes_and_the_sweep_sends_the_email(red
     order = _pending_demo_order(settings)
     env = _env(tmp_path, "redis://127.0.0.1:1/0")  # nothing listens there
     paid = _in_web_process(
-        "from checkout.services import demo_payment_complete\n"
+        "from checkout.services.payments import demo_payment_complete\n"
         f"print(demo_payment_complete(session_id='demo_{order.number}', pay=True).status)", env)
     assert paid.returncode == 0, paid.stderr
     order.refresh_from_db()
@@ -101,8 +103,8 @@ def test_with_redis_down_the_payment_completes_and_the_sweep_sends_the_email(red
     receipt = OutboxEmail.objects.get(order=order, kind=OutboxEmail.Kind.RECEIPT)
     assert receipt.status == OutboxEmail.Status.QUEUED  # waiting: the task could not be enqueued
     # Redis is back: the periodic sweep (here called directly) sends it, once.
-    assert services.outbox_sweep(queued_for_seconds=0) == 1
-    assert services.outbox_sweep(queued_for_seconds=0) == 0
+    assert outbox_sweep(queued_for_seconds=0) == 1
+    assert outbox_sweep(queued_for_seconds=0) == 0
     assert len(mailoutbox) == 1 and order.display_number in mailoutbox[0].subject
     assert not list(tmp_path.glob("*.log"))
 
@@ -116,11 +118,11 @@ def test_worker_stopped_for_a_while_nothing_lost_each_email_once(redis_db, tmp_p
     settings.STRIPE_SECRET_KEY = ""
     for i in range(3):
         variant = factories.variant(stock=5, price="10.00")
-        order = services.order_place(cart=factories.cart_with((variant, 1)),
+        order = order_place(cart=factories.cart_with((variant, 1)),
                                      details=factories.details(email=f"w{i}@example.com"), checkout_token=f"{i:032d}")
-        services.payment_start(order=order, success_url="http://t/s", cancel_url="http://t/c")
+        payment_start(order=order, success_url="http://t/s", cancel_url="http://t/c")
         numbers.append(order.number)
-    code = "from checkout.services import demo_payment_complete\n" + "".join(
+    code = "from checkout.services.payments import demo_payment_complete\n" + "".join(
         f"demo_payment_complete(session_id='demo_{n}', pay=True)\n" for n in numbers)
     assert _in_web_process(code, env).returncode == 0
     assert redis_db.llen("huey.redis.shop") == 3 or redis_db.dbsize() > 0  # waiting in Redis
@@ -129,7 +131,7 @@ def test_worker_stopped_for_a_while_nothing_lost_each_email_once(redis_db, tmp_p
     worker = subprocess.Popen([sys.executable, "manage.py", "run_huey", "--workers", "2"], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        sweep = _in_web_process("from checkout.services import outbox_sweep\nprint(outbox_sweep(queued_for_seconds=0))",
+        sweep = _in_web_process("from checkout.services.outbox import outbox_sweep\nprint(outbox_sweep(queued_for_seconds=0))",
                                 env)
         assert sweep.returncode == 0, sweep.stderr
         assert _wait_for(lambda: OutboxEmail.objects.filter(status=OutboxEmail.Status.SENT).count() == 3)

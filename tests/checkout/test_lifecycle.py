@@ -5,9 +5,19 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from checkout import services
+from checkout.errors import CheckoutError
 from checkout.models import Order, OutboxEmail, Refund
-from checkout.services import CheckoutError
+from checkout.services.history import order_note_add
+from checkout.services.lifecycle import order_allocate_stock, order_cancel_by_staff, order_mark_delivered, order_ship
+from checkout.services.orders import order_place
+from checkout.services.payments import (
+    order_cancel_by_shopper,
+    order_confirm_return,
+    order_payment_succeeded,
+    orders_release_expired_holds,
+    payment_start,
+)
+from checkout.services.refunds import order_refund
 from storefront.models import Variant
 from tests import factories
 
@@ -20,14 +30,14 @@ S = Order.Status
 def paid(stripe_fake, django_capture_on_commit_callbacks):
     """A paid order (2 × 25.00) on the fake Stripe, receipt sent."""
     variant = factories.variant(stock=5, price="25.00")
-    order = services.order_place(cart=factories.cart_with((variant, 2)), details=factories.details(),
+    order = order_place(cart=factories.cart_with((variant, 2)), details=factories.details(),
                                  checkout_token="p" * 32)
-    services.payment_start(order=order, success_url="http://t/s?session_id={CHECKOUT_SESSION_ID}",
+    payment_start(order=order, success_url="http://t/s?session_id={CHECKOUT_SESSION_ID}",
                            cancel_url="http://t/c")
     session_id = order.payments.get().session_id
     stripe_fake.complete_session(session_id, deliver=False)
     with django_capture_on_commit_callbacks(execute=True):
-        services.order_confirm_return(session_id=session_id)
+        order_confirm_return(session_id=session_id)
     order.refresh_from_db()
     assert order.status == S.PAID
     return variant, order
@@ -41,7 +51,7 @@ def test_ship_then_deliver_emails_the_customer(paid, mailoutbox, django_capture_
     _, order = paid
     staff = factories.user(email="staff@example.com", is_staff=True)
     with django_capture_on_commit_callbacks(execute=True):
-        services.order_ship(order=order, carrier="DHL", tracking_number="JD0123",
+        order_ship(order=order, carrier="DHL", tracking_number="JD0123",
                             tracking_url="https://dhl.example/track?n=JD0123", actor=staff)
     order.refresh_from_db()
     assert order.status == S.SHIPPED and order.shipped_at
@@ -52,7 +62,7 @@ def test_ship_then_deliver_emails_the_customer(paid, mailoutbox, django_capture_
     assert "on its way" in shipped.subject and "JD0123" in shipped.body
     assert "https://dhl.example/track?n=JD0123" in shipped.alternatives[0].content
     with django_capture_on_commit_callbacks(execute=True):
-        services.order_mark_delivered(order=order, actor=staff)
+        order_mark_delivered(order=order, actor=staff)
     assert "delivered" in mailoutbox[-1].subject
     assert _kinds(order) == ["receipt", "shipped", "delivered"]
 
@@ -60,28 +70,28 @@ def test_ship_then_deliver_emails_the_customer(paid, mailoutbox, django_capture_
 def test_illegal_staff_moves_are_refused_with_a_clear_error(paid):
     _, order = paid
     with pytest.raises(CheckoutError, match="cannot go from Paid to Delivered"):
-        services.order_mark_delivered(order=order)
-    services.order_ship(order=order, carrier="UPS", tracking_number="1Z")
+        order_mark_delivered(order=order)
+    order_ship(order=order, carrier="UPS", tracking_number="1Z")
     with pytest.raises(CheckoutError, match="cannot be cancelled once shipped"):
-        services.order_cancel_by_staff(order=order)
+        order_cancel_by_staff(order=order)
 
 
 def test_partial_refunds_add_up_and_never_exceed_what_was_paid(paid, stripe_fake):
     _, order = paid
-    services.order_refund(order=order, amount=Decimal("10.00"), reason="Scratched")
-    services.order_refund(order=order, amount=Decimal("15.50"), reason="Late")
+    order_refund(order=order, amount=Decimal("10.00"), reason="Scratched")
+    order_refund(order=order, amount=Decimal("15.50"), reason="Late")
     order.refresh_from_db()
     assert order.amount_refunded == Decimal("25.50")
     assert order.payment_state == Order.PaymentState.PARTIALLY_REFUNDED
     assert sum(r["amount"] for r in stripe_fake.refunds.values()) == 2550
     with pytest.raises(CheckoutError, match="At most 24.50"):
-        services.order_refund(order=order, amount=Decimal("30.00"), reason="Too much")
-    services.order_refund(order=order, amount=Decimal("24.50"), reason="Rest")
+        order_refund(order=order, amount=Decimal("30.00"), reason="Too much")
+    order_refund(order=order, amount=Decimal("24.50"), reason="Rest")
     order.refresh_from_db()
     assert order.payment_state == Order.PaymentState.REFUNDED
     assert order.status == S.PAID  # money never moves the fulfilment status
     with pytest.raises(CheckoutError):
-        services.order_refund(order=order, amount=Decimal("0.01"), reason="Nothing left")
+        order_refund(order=order, amount=Decimal("0.01"), reason="Nothing left")
     assert Refund.objects.count() == 3
 
 
@@ -89,7 +99,7 @@ def test_a_refund_stripe_refuses_records_nothing(paid, stripe_fake):
     _, order = paid
     stripe_fake.fail_next(1, status=400)
     with pytest.raises(CheckoutError, match="Stripe did not refund"):
-        services.order_refund(order=order, amount=Decimal("5.00"), reason="x")
+        order_refund(order=order, amount=Decimal("5.00"), reason="x")
     order.refresh_from_db()
     assert order.amount_refunded == 0 and not Refund.objects.exists()
 
@@ -100,7 +110,7 @@ def test_cancel_a_paid_order_refunds_in_full_and_returns_stock(paid, stripe_fake
     variant.refresh_from_db()
     assert variant.stock == 3
     with django_capture_on_commit_callbacks(execute=True):
-        services.order_cancel_by_staff(order=order, reason="Customer asked")
+        order_cancel_by_staff(order=order, reason="Customer asked")
     order.refresh_from_db()
     variant.refresh_from_db()
     assert order.status == S.CANCELLED
@@ -135,7 +145,7 @@ def test_refund_made_in_stripe_is_reflected_once_even_if_the_event_comes_twice(c
 def test_a_charge_without_the_refund_list_is_reconciled_by_its_total(client, paid, stripe_fake):
     _, order = paid
     pi = order.payments.get().payment_intent
-    services.order_refund(order=order, amount=Decimal("5.00"), reason="ours")
+    order_refund(order=order, amount=Decimal("5.00"), reason="ours")
     charge = {"id": "ch_2", "object": "charge", "payment_intent": pi, "currency": "usd", "amount_refunded": 800}
     for _ in range(2):
         payload, headers = stripe_fake.make_event("charge.refunded", charge)
@@ -149,25 +159,25 @@ def test_a_charge_without_the_refund_list_is_reconciled_by_its_total(client, pai
 def test_paid_out_of_stock_waits_for_staff_then_allocates(paid, settings, stripe_fake,
                                                           django_capture_on_commit_callbacks):
     variant = factories.variant(stock=1, price="30.00")
-    order = services.order_place(cart=factories.cart_with((variant, 1)), details=factories.details(),
+    order = order_place(cart=factories.cart_with((variant, 1)), details=factories.details(),
                                  checkout_token="q" * 32)
-    services.payment_start(order=order, success_url="http://t/s", cancel_url="http://t/c")
+    payment_start(order=order, success_url="http://t/s", cancel_url="http://t/c")
     session_id = order.payments.get().session_id
     stripe_fake.expire_session(session_id, deliver=False)
-    services.order_cancel_by_shopper(order=order)  # hold released
+    order_cancel_by_shopper(order=order)  # hold released
     Variant.objects.filter(pk=variant.pk).update(stock=0)
-    from checkout.stripe_gateway import CheckoutSession
+    from checkout.gateways.common import CheckoutSession
 
     late = CheckoutSession(session_id, "", "complete", "paid", Decimal("30.00"), "usd", "pi_late", order.number)
     with django_capture_on_commit_callbacks(execute=True):
-        services.order_payment_succeeded(session=late, actor_label="stripe webhook")
+        order_payment_succeeded(session=late, actor_label="stripe webhook")
     order.refresh_from_db()
     assert order.status == S.PAID_OUT_OF_STOCK
     assert _kinds(order) == ["receipt", "out_of_stock"]
     with pytest.raises(CheckoutError):
-        services.order_allocate_stock(order=order)
+        order_allocate_stock(order=order)
     Variant.objects.filter(pk=variant.pk).update(stock=4)
-    services.order_allocate_stock(order=order)
+    order_allocate_stock(order=order)
     order.refresh_from_db()
     variant.refresh_from_db()
     assert order.status == S.PAID and variant.stock == 3 and order.stock_held
@@ -177,14 +187,14 @@ def test_paid_out_of_stock_is_refunded_automatically_when_configured(settings, s
                                                                      django_capture_on_commit_callbacks):
     settings.SHOP_AUTO_REFUND_OUT_OF_STOCK = True
     variant = factories.variant(stock=1, price="30.00")
-    order = services.order_place(cart=factories.cart_with((variant, 1)), details=factories.details(),
+    order = order_place(cart=factories.cart_with((variant, 1)), details=factories.details(),
                                  checkout_token="r" * 32)
-    services.payment_start(order=order, success_url="http://t/s", cancel_url="http://t/c")
+    payment_start(order=order, success_url="http://t/s", cancel_url="http://t/c")
     session_id = order.payments.get().session_id
     stripe_fake.expire_session(session_id, deliver=False)
-    services.order_cancel_by_shopper(order=order)
+    order_cancel_by_shopper(order=order)
     Variant.objects.filter(pk=variant.pk).update(stock=0)
-    from checkout.stripe_gateway import CheckoutSession
+    from checkout.gateways.common import CheckoutSession
 
     # The payment intent exists on the fake, so the refund goes through Stripe's API.
     with stripe_fake.lock:
@@ -195,7 +205,7 @@ def test_paid_out_of_stock_is_refunded_automatically_when_configured(settings, s
         }
     late = CheckoutSession(session_id, "", "complete", "paid", Decimal("30.00"), "usd", "pi_auto", order.number)
     with django_capture_on_commit_callbacks(execute=True):
-        services.order_payment_succeeded(session=late, actor_label="stripe webhook")
+        order_payment_succeeded(session=late, actor_label="stripe webhook")
     order.refresh_from_db()
     assert order.status == S.CANCELLED
     assert order.payment_state == Order.PaymentState.REFUNDED
@@ -210,27 +220,27 @@ def test_hold_sweeper_asks_stripe_first_and_never_loses_a_late_payment(paid, str
 
     paid_late = factories.variant(stock=5, price="20.00")
     abandoned = factories.variant(stock=5, price="20.00")
-    a = services.order_place(cart=factories.cart_with((paid_late, 1)), details=factories.details(),
+    a = order_place(cart=factories.cart_with((paid_late, 1)), details=factories.details(),
                              checkout_token="s" * 32)
-    b = services.order_place(cart=factories.cart_with((abandoned, 2)), details=factories.details(),
+    b = order_place(cart=factories.cart_with((abandoned, 2)), details=factories.details(),
                              checkout_token="t" * 32)
     for order in (a, b):
-        services.payment_start(order=order, success_url="http://t/s", cancel_url="http://t/c")
+        payment_start(order=order, success_url="http://t/s", cancel_url="http://t/c")
     stripe_fake.complete_session(a.payments.get().session_id, deliver=False)  # paid, webhook lost
     Order.objects.filter(pk__in=[a.pk, b.pk]).update(hold_expires_at=timezone.now() - timedelta(hours=1))
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.orders_release_expired_holds() == 2
+        assert orders_release_expired_holds() == 2
     a.refresh_from_db()
     b.refresh_from_db()
     abandoned.refresh_from_db()
     assert a.status == S.PAID
     assert b.status == S.EXPIRED and abandoned.stock == 5
-    assert services.orders_release_expired_holds() == 0
+    assert orders_release_expired_holds() == 0
 
 
 def test_internal_notes_never_reach_the_customer(client, paid):
     _, order = paid
-    services.order_note_add(order=order, note="Customer is rude, double-check the address")
+    order_note_add(order=order, note="Customer is rude, double-check the address")
     html = client.get(order.get_absolute_url()).content.decode()
     assert "rude" not in html
     assert OutboxEmail.objects.filter(order=order, body_text__contains="rude").count() == 0

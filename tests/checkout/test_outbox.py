@@ -7,8 +7,9 @@ import pytest
 from django.db import connections, transaction
 from django.utils import timezone
 
-from checkout import services
 from checkout.models import Order, OutboxEmail
+from checkout.services.orders import order_place
+from checkout.services.outbox import OUTBOX_MAX_ATTEMPTS, email_queue, email_resend, email_send, outbox_sweep
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"
 
 def _paid_order(token="o" * 32):
     variant = factories.variant(stock=5)
-    order = services.order_place(cart=factories.cart_with((variant, 1)), details=factories.details(),
+    order = order_place(cart=factories.cart_with((variant, 1)), details=factories.details(),
                                  checkout_token=token)
     Order.objects.filter(pk=order.pk).update(status=Order.Status.PAID, payment_state=Order.PaymentState.PAID,
                                              amount_paid=order.total)
@@ -31,7 +32,7 @@ def _paid_order(token="o" * 32):
 def test_the_email_is_written_in_the_same_transaction_and_rolled_back_with_it():
     order = _paid_order()
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.email_queue(order=order, kind=OutboxEmail.Kind.SHIPPED)
+        email_queue(order=order, kind=OutboxEmail.Kind.SHIPPED)
         assert OutboxEmail.objects.count() == 1
         raise RuntimeError("the change failed after the email was written")
     assert OutboxEmail.objects.count() == 0
@@ -39,10 +40,10 @@ def test_the_email_is_written_in_the_same_transaction_and_rolled_back_with_it():
 
 def test_one_receipt_per_order_and_each_row_is_sent_once(mailoutbox):
     order = _paid_order()
-    first = services.email_queue(order=order, kind=OutboxEmail.Kind.RECEIPT)
-    assert services.email_queue(order=order, kind=OutboxEmail.Kind.RECEIPT) is None
-    assert services.email_send(email_id=first.pk) is True
-    assert services.email_send(email_id=first.pk) is False
+    first = email_queue(order=order, kind=OutboxEmail.Kind.RECEIPT)
+    assert email_queue(order=order, kind=OutboxEmail.Kind.RECEIPT) is None
+    assert email_send(email_id=first.pk) is True
+    assert email_send(email_id=first.pk) is False
     assert len(mailoutbox) == 1
     first.refresh_from_db()
     order.refresh_from_db()
@@ -53,15 +54,15 @@ def test_one_receipt_per_order_and_each_row_is_sent_once(mailoutbox):
 
 def test_an_smtp_error_is_recorded_and_the_retry_sends_it(settings, mailoutbox):
     order = _paid_order()
-    email = services.email_queue(order=order, kind=OutboxEmail.Kind.RECEIPT)
+    email = email_queue(order=order, kind=OutboxEmail.Kind.RECEIPT)
     settings.MAILERS = DEAD_SMTP  # a real SMTP connection to a port where nothing listens
     with pytest.raises(OSError):
-        services.email_send(email_id=email.pk)
+        email_send(email_id=email.pk)
     email.refresh_from_db()
     assert email.status == OutboxEmail.Status.QUEUED and email.attempts == 1
     assert "Connection" in email.last_error or "refused" in email.last_error.lower()
     settings.MAILERS = LOCMEM
-    assert services.email_send(email_id=email.pk)
+    assert email_send(email_id=email.pk)
     email.refresh_from_db()
     assert email.status == OutboxEmail.Status.SENT and email.attempts == 2 and email.last_error == ""
     assert len(mailoutbox) == 1
@@ -69,11 +70,11 @@ def test_an_smtp_error_is_recorded_and_the_retry_sends_it(settings, mailoutbox):
 
 def test_after_too_many_attempts_the_row_is_failed_for_staff(settings):
     order = _paid_order()
-    email = services.email_queue(order=order, kind=OutboxEmail.Kind.RECEIPT)
-    OutboxEmail.objects.filter(pk=email.pk).update(attempts=services.OUTBOX_MAX_ATTEMPTS - 1)
+    email = email_queue(order=order, kind=OutboxEmail.Kind.RECEIPT)
+    OutboxEmail.objects.filter(pk=email.pk).update(attempts=OUTBOX_MAX_ATTEMPTS - 1)
     settings.MAILERS = DEAD_SMTP
     with pytest.raises(OSError):
-        services.email_send(email_id=email.pk)
+        email_send(email_id=email.pk)
     email.refresh_from_db()
     assert email.status == OutboxEmail.Status.FAILED
 
@@ -84,8 +85,8 @@ def test_the_sweeper_sends_rows_left_queued_once(mailoutbox):
     email = OutboxEmail.objects.create(order=order, kind=OutboxEmail.Kind.RECEIPT, to=order.email,
                                        subject="s", body_text="t", body_html="<p>h</p>")
     OutboxEmail.objects.filter(pk=email.pk).update(updated=timezone.now() - timedelta(minutes=5))
-    assert services.outbox_sweep() == 1
-    assert services.outbox_sweep() == 0
+    assert outbox_sweep() == 1
+    assert outbox_sweep() == 0
     assert len(mailoutbox) == 1
 
 
@@ -94,12 +95,12 @@ def test_a_row_stuck_in_sending_is_surfaced_not_sent_again(mailoutbox):
     email = OutboxEmail.objects.create(order=order, kind=OutboxEmail.Kind.SHIPPED, to=order.email,
                                        subject="s", body_text="t", body_html="h", status=OutboxEmail.Status.SENDING)
     OutboxEmail.objects.filter(pk=email.pk).update(updated=timezone.now() - timedelta(hours=1))
-    services.outbox_sweep()
+    outbox_sweep()
     email.refresh_from_db()
     assert email.status == OutboxEmail.Status.FAILED and "resend" in email.last_error
     assert mailoutbox == []
-    services.email_resend(email=email)
-    services.email_send(email_id=email.pk)
+    email_resend(email=email)
+    email_send(email_id=email.pk)
     assert len(mailoutbox) == 1
 
 
@@ -114,7 +115,7 @@ def test_never_twice_when_workers_race_for_the_same_row(mailoutbox):
     def send():
         try:
             barrier.wait(timeout=10)
-            results.append(services.email_send(email_id=email.pk))
+            results.append(email_send(email_id=email.pk))
         finally:
             connections.close_all()
 

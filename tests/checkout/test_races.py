@@ -8,8 +8,9 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
-from checkout import services
 from checkout.models import Order, OrderEvent, OutboxEmail
+from checkout.services.orders import order_place
+from checkout.services.payments import payment_start
 from storefront.models import Variant
 from tests import factories
 
@@ -62,9 +63,9 @@ def test_the_last_unit_from_two_browsers_at_once(stripe_fake, attempt):
 
 def _pending_with_session(stripe_fake, stock=5, quantity=2):
     variant = factories.variant(stock=stock, price="25.00")
-    order = services.order_place(cart=factories.cart_with((variant, quantity)), details=factories.details(),
+    order = order_place(cart=factories.cart_with((variant, quantity)), details=factories.details(),
                                  checkout_token="x" * 32)
-    services.payment_start(order=order, success_url="http://testserver/s?session_id={CHECKOUT_SESSION_ID}",
+    payment_start(order=order, success_url="http://testserver/s?session_id={CHECKOUT_SESSION_ID}",
                            cancel_url="http://testserver/c")
     return variant, order, order.payments.get().session_id
 

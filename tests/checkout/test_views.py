@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from checkout.models import Order, Payment
 from storefront.models import Variant
+from checkout.services.orders import order_place
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -293,9 +294,7 @@ def test_checkout_without_stripe_and_without_debug_fails_cleanly(client, setting
 
 def _paid_order():
     variant = factories.variant(stock=5)
-    from checkout import services
-
-    order = services.order_place(
+    order = order_place(
         cart=factories.cart_with((variant, 1)), details=factories.details(email="Grace@Example.com"),
         checkout_token="7" * 32,
     )

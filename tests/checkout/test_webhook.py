@@ -5,8 +5,9 @@ import time
 import pytest
 from django.urls import reverse
 
-from checkout import services
 from checkout.models import Order, WebhookEvent
+from checkout.services.orders import order_place
+from checkout.services.payments import payment_start
 from storefront.models import Variant
 from tests import factories
 
@@ -19,10 +20,10 @@ URL = reverse("checkout:stripe_webhook")
 def pending(stripe_fake):
     """A pending order with an open Checkout Session on the fake Stripe."""
     variant = factories.variant(stock=5, price="25.00")
-    order = services.order_place(
+    order = order_place(
         cart=factories.cart_with((variant, 2)), details=factories.details(), checkout_token="w" * 32
     )
-    services.payment_start(order=order, success_url="http://testserver/s?session_id={CHECKOUT_SESSION_ID}",
+    payment_start(order=order, success_url="http://testserver/s?session_id={CHECKOUT_SESSION_ID}",
                            cancel_url="http://testserver/c")
     return variant, order, order.payments.get().session_id
 

@@ -5,8 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from checkout import services
 from checkout.models import Order
+from checkout.services.orders import order_place
+from checkout.services.payments import payment_start
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,9 +17,9 @@ PASSWORD = "staff-passphrase-123"
 def test_staff_ship_an_order_and_the_customer_sees_it(shop, page, stripe_fake, settings, mailoutbox):
     factories.user(email="staff@example.com", password=PASSWORD, is_staff=True, is_superuser=True)
     variant = factories.variant(stock=5, price="30.00", name="Canvas Tote")
-    order = services.order_place(cart=factories.cart_with((variant, 1)),
+    order = order_place(cart=factories.cart_with((variant, 1)),
                                  details=factories.details(email="buyer@example.com"), checkout_token="z" * 32)
-    services.payment_start(order=order, success_url=shop.url + "/checkout/success/?session_id={CHECKOUT_SESSION_ID}",
+    payment_start(order=order, success_url=shop.url + "/checkout/success/?session_id={CHECKOUT_SESSION_ID}",
                            cancel_url=shop.url + "/")
     stripe_fake.complete_session(order.payments.get().session_id)  # the webhook marks it paid
     order.refresh_from_db()

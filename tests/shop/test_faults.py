@@ -10,7 +10,6 @@ from django.test import Client
 from django.urls import reverse
 
 from checkout.models import Order
-from storefront.models import Variant
 from tests import factories
 from tests.support.processes import child_env, start_gunicorn, stop
 

@@ -6,7 +6,8 @@ Whatever arrives, the answer is a page or a clear refusal, never a 500.
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from storefront.models import Product
 from tests import factories

@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from checkout import services
 from checkout.models import Order, OutboxEmail
+from checkout.services.orders import order_place
+from checkout.services.payments import demo_payment_complete, payment_start
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_a_huge_quantity_in_the_session_cannot_be_checked_out(client, stripe_fak
 
 def test_guest_tracking_wrong_email_answers_exactly_like_an_unknown_number(client):
     variant = factories.variant(stock=5)
-    order = services.order_place(cart=factories.cart_with((variant, 1)), details=factories.details(),
+    order = order_place(cart=factories.cart_with((variant, 1)), details=factories.details(),
                                  checkout_token="c" * 32)
 
     def body(number, email):
@@ -70,10 +71,10 @@ def test_stored_xss_in_names_and_addresses_is_escaped_everywhere(client, admin_c
     settings.STRIPE_SECRET_KEY = ""
     variant = factories.variant(stock=5)
     details = factories.details(full_name=XSS, address_line1=XSS, city=XSS)
-    order = services.order_place(cart=factories.cart_with((variant, 1)), details=details, checkout_token="d" * 32)
-    services.payment_start(order=order, success_url="http://t/s", cancel_url="http://t/c")
+    order = order_place(cart=factories.cart_with((variant, 1)), details=details, checkout_token="d" * 32)
+    payment_start(order=order, success_url="http://t/s", cancel_url="http://t/c")
     with django_capture_on_commit_callbacks(execute=True):
-        services.demo_payment_complete(session_id=f"demo_{order.number}", pay=True)
+        demo_payment_complete(session_id=f"demo_{order.number}", pay=True)
     settings.DEBUG = False
     pages = [
         client.get(order.get_absolute_url()).content.decode(),

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.admin.sites import site
 from django.urls import reverse
 
-from storefront.models import Product, Review
 from storefront.errors import StorefrontError
+from storefront.models import Product, Review
 from storefront.services import ReviewData, review_save, review_set_hidden
 from tests import factories
 

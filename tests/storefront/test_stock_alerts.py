@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from storefront.models import StockAlert, Variant
 from storefront.errors import StorefrontError
+from storefront.models import StockAlert, Variant
 from storefront.services import stock_alert_subscribe, stock_alerts_send
 from tests import factories
 

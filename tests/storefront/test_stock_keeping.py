@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from checkout import services as checkout_services
+from checkout.services.orders import order_place
 from storefront import services
 from storefront.errors import StorefrontError
-from storefront.stock import stock_adjust
 from storefront.models import StockMovement, Variant
+from storefront.stock import stock_adjust
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_a_sale_while_staff_edit_the_form_is_not_undone(admin_client):
     url = reverse("admin:storefront_variant_change", args=[variant.pk])
     assert "Add / remove" in admin_client.get(url).content.decode()  # staff open the form: 5 in stock
     # Meanwhile a shopper buys 2.
-    checkout_services.order_place(cart=factories.cart_with((variant, 2)), details=factories.details(),
+    order_place(cart=factories.cart_with((variant, 2)), details=factories.details(),
                                   checkout_token="s" * 32)
     # Staff save the form (a new price and 10 more units).
     response = admin_client.post(url, {

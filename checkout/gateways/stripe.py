@@ -1,15 +1,17 @@
-"""The one place that talks to Stripe.
+"""The one place that talks to Stripe (the gateway used whenever a Stripe key is set).
 
 Amounts cross the border here: the shop's `Decimal` becomes Stripe's integer
 minor units on the way out and comes back as `Decimal` on the way in.
 """
 
 import logging
-from dataclasses import dataclass
 from decimal import Decimal
 
 import stripe
 from django.conf import settings
+
+from checkout.gateways.common import CheckoutSession, GatewayError
+from checkout.pricing import order_charge
 
 logger = logging.getLogger(__name__)
 
@@ -18,10 +20,6 @@ ZERO_DECIMAL = {
     "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf",
     "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
 }
-
-
-class GatewayError(Exception):
-    """Stripe could not be reached or refused the call; the shopper may try again."""
 
 
 def to_minor_units(amount: Decimal, currency: str) -> int:
@@ -48,57 +46,47 @@ def client() -> stripe.StripeClient:
     )
 
 
-@dataclass(frozen=True)
-class CheckoutSession:
-    id: str
-    url: str
-    status: str  # open, complete, expired
-    payment_status: str  # paid, unpaid, no_payment_required
-    amount_total: Decimal | None
-    currency: str
-    payment_intent: str
-    order_number: str
-
-    @classmethod
-    def from_stripe(cls, obj) -> "CheckoutSession":
-        data = obj if isinstance(obj, dict) else obj.to_dict()
-        currency = (data.get("currency") or "").lower()
-        amount = data.get("amount_total")
-        metadata = data.get("metadata") or {}
-        payment_intent = data.get("payment_intent") or ""
-        if isinstance(payment_intent, dict):
-            payment_intent = payment_intent.get("id", "")
-        return cls(
-            id=data["id"],
-            url=data.get("url") or "",
-            status=data.get("status") or "",
-            payment_status=data.get("payment_status") or "",
-            amount_total=from_minor_units(amount, currency) if amount is not None else None,
-            currency=currency,
-            payment_intent=payment_intent,
-            order_number=metadata.get("order_number") or data.get("client_reference_id") or "",
-        )
+def session_from_stripe(obj) -> CheckoutSession:
+    """A Checkout Session object (or a webhook's dict of one) as the shop's CheckoutSession."""
+    data = obj if isinstance(obj, dict) else obj.to_dict()
+    currency = (data.get("currency") or "").lower()
+    amount = data.get("amount_total")
+    metadata = data.get("metadata") or {}
+    payment_intent = data.get("payment_intent") or ""
+    if isinstance(payment_intent, dict):
+        payment_intent = payment_intent.get("id", "")
+    return CheckoutSession(
+        id=data["id"],
+        url=data.get("url") or "",
+        status=data.get("status") or "",
+        payment_status=data.get("payment_status") or "",
+        amount_total=from_minor_units(amount, currency) if amount is not None else None,
+        currency=currency,
+        payment_intent=payment_intent,
+        order_number=metadata.get("order_number") or data.get("client_reference_id") or "",
+    )
 
 
 def checkout_session_create(
     *, order, success_url: str, cancel_url: str, expires_at: int
 ) -> CheckoutSession:
     """A hosted Checkout Session for `order`; the same order always gets the same session."""
-    currency = order.currency.lower()
+    charge = order_charge(order)
+    currency = charge.currency.lower()
     line_items = [
         {
             "quantity": line.quantity,
             "price_data": {
                 "currency": currency,
-                "unit_amount": to_minor_units(line.unit_price, currency),
+                "unit_amount": to_minor_units(line.unit_amount, currency),
                 "product_data": {
-                    "name": line.product_name,
-                    **({"description": line.variant_label} if line.variant_label else {}),
+                    "name": line.name,
+                    **({"description": line.description} if line.description else {}),
                     "metadata": {"sku": line.sku},
                 },
             },
         }
-        for line in order.lines.all()
+        for line in charge.lines
     ]
     params = {
         "mode": "payment",
@@ -119,12 +107,12 @@ def checkout_session_create(
     except stripe.StripeError as error:
         logger.warning("Stripe refused or failed to create a session for %s: %s", order.number, error)
         raise GatewayError(str(error)) from error
-    return CheckoutSession.from_stripe(session)
+    return session_from_stripe(session)
 
 
 def checkout_session_retrieve(session_id: str) -> CheckoutSession:
     try:
-        return CheckoutSession.from_stripe(client().v1.checkout.sessions.retrieve(session_id))
+        return session_from_stripe(client().v1.checkout.sessions.retrieve(session_id))
     except stripe.StripeError as error:
         raise GatewayError(str(error)) from error
 
@@ -132,7 +120,7 @@ def checkout_session_retrieve(session_id: str) -> CheckoutSession:
 def checkout_session_expire(session_id: str) -> CheckoutSession:
     """Expire an open session. If it is no longer open, return it as it is."""
     try:
-        return CheckoutSession.from_stripe(client().v1.checkout.sessions.expire(session_id))
+        return session_from_stripe(client().v1.checkout.sessions.expire(session_id))
     except stripe.InvalidRequestError:
         return checkout_session_retrieve(session_id)
     except stripe.StripeError as error:

@@ -1,0 +1,21 @@
+"""Nightly clean-up of what no one needs any more."""
+
+import logging
+from datetime import timedelta
+
+from django.utils import timezone
+
+from checkout.models import Cart, Order, WebhookEvent
+
+logger = logging.getLogger(__name__)
+
+S = Order.Status
+
+
+def housekeeping(*, webhook_days: int = 90, cart_days: int = 180) -> dict[str, int]:
+    """Delete what no one needs any more: the webhook ledger past Stripe's retry
+    window (kept 90 days for support), and carts untouched for half a year."""
+    now = timezone.now()
+    webhooks, _ = WebhookEvent.objects.filter(received__lt=now - timedelta(days=webhook_days)).delete()
+    carts, _ = Cart.objects.filter(updated__lt=now - timedelta(days=cart_days)).delete()
+    return {"webhook_events": webhooks, "carts": carts}

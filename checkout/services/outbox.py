@@ -1,0 +1,140 @@
+"""Customer emails through the outbox: written in the same transaction as their cause,
+sent after the commit by a huey task, claimed with a conditional update, swept if left behind."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from huey.contrib.djhuey import db_task
+
+from checkout.emails import render_customer_email
+from checkout.errors import CheckoutError
+from checkout.models import Order, OrderEvent, OutboxEmail
+from checkout.services.history import order_note_add
+
+logger = logging.getLogger(__name__)
+
+S = Order.Status
+
+
+OUTBOX_MAX_ATTEMPTS = 8
+
+
+def email_queue(*, order: Order, kind: str) -> OutboxEmail | None:
+    """Write a customer email into the outbox, inside the caller's transaction.
+
+    It is sent after the commit; if the queue is down the row waits and the
+    periodic sweep sends it. A receipt is written once per order.
+    """
+    if kind == OutboxEmail.Kind.RECEIPT and OutboxEmail.objects.filter(order=order, kind=kind).exists():
+        return None
+    subject, text, html = render_customer_email(order=order, kind=kind)
+    try:
+        with transaction.atomic():
+            email = OutboxEmail.objects.create(
+                order=order, kind=kind, to=order.email, subject=subject, body_text=text, body_html=html
+            )
+    except IntegrityError:  # a concurrent writer queued the receipt first
+        return None
+    _email_enqueue_after_commit(email.pk)
+    return email
+
+
+@db_task(retries=6, retry_delay=15, retry_backoff=2)
+def send_email(email_id: int) -> None:
+    """Send one outbox row; an SMTP error raises, and huey retries with backoff."""
+    email_send(email_id=email_id)
+
+
+def _email_enqueue_after_commit(email_id: int) -> None:
+    transaction.on_commit(lambda: send_email(email_id), robust=True)
+
+
+def email_send(*, email_id: int) -> bool:
+    """Send one outbox row, at most once per claim. True if this call sent it.
+
+    The row is claimed with a conditional update (queued → sending): a second
+    worker, or the sweep, finds nothing to claim. An SMTP error puts the row back
+    to queued with the error and raises, so the task retries with backoff; after
+    OUTBOX_MAX_ATTEMPTS it is marked failed for staff.
+    """
+    claimed = OutboxEmail.objects.filter(pk=email_id, status=OutboxEmail.Status.QUEUED).update(
+        status=OutboxEmail.Status.SENDING, attempts=F("attempts") + 1, updated=timezone.now()
+    )
+    if not claimed:
+        return False
+    email = OutboxEmail.objects.get(pk=email_id)
+    message = EmailMultiAlternatives(
+        subject=email.subject, body=email.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
+    )
+    message.attach_alternative(email.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as error:
+        status = OutboxEmail.Status.FAILED if email.attempts >= OUTBOX_MAX_ATTEMPTS else OutboxEmail.Status.QUEUED
+        OutboxEmail.objects.filter(pk=email_id).update(status=status, last_error=f"{type(error).__name__}: {error}"[:2000])
+        logger.warning("Email %s (%s to %s) failed, attempt %d: %s", email_id, email.kind, email.to, email.attempts, error)
+        raise
+    now = timezone.now()
+    OutboxEmail.objects.filter(pk=email_id).update(status=OutboxEmail.Status.SENT, sent_at=now, last_error="")
+    if email.order_id:
+        if email.kind == OutboxEmail.Kind.RECEIPT:
+            Order.objects.filter(pk=email.order_id, receipt_sent_at__isnull=True).update(receipt_sent_at=now)
+        OrderEvent.objects.create(
+            order_id=email.order_id, kind=OrderEvent.Kind.EMAIL, to_status=email.order.status,
+            from_status=email.order.status, note=f"{email.get_kind_display()} email sent to {email.to}.",
+        )
+    logger.info("Email %s (%s) sent to %s", email_id, email.kind, email.to)
+    return True
+
+
+def email_resend(*, email: OutboxEmail, actor=None) -> None:
+    """Staff ask for an email to go out again (a failed one, or a receipt the customer lost)."""
+    with transaction.atomic():
+        updated = OutboxEmail.objects.filter(pk=email.pk).exclude(status=OutboxEmail.Status.SENDING).update(
+            status=OutboxEmail.Status.QUEUED, last_error=""
+        )
+        if not updated:
+            raise CheckoutError("That email is being sent right now.")
+        if email.order_id:
+            order_note_add(order=email.order, note=f"{email.get_kind_display()} email queued again.", actor=actor,
+                           kind=OrderEvent.Kind.EMAIL)
+        _email_enqueue_after_commit(email.pk)
+
+
+def receipt_resend(*, order: Order, actor=None) -> None:
+    email = OutboxEmail.objects.filter(order=order, kind=OutboxEmail.Kind.RECEIPT).first()
+    if email is None:
+        if order.payment_state == Order.PaymentState.UNPAID:
+            raise CheckoutError(f"Order {order.display_number} is not paid: there is no receipt yet.")
+        with transaction.atomic():
+            email_queue(order=order, kind=OutboxEmail.Kind.RECEIPT)
+        return
+    email_resend(email=email, actor=actor)
+
+
+def outbox_sweep(*, queued_for_seconds: int = 60, stuck_for_minutes: int = 15) -> int:
+    """Periodic: send rows left queued (the queue was down), and surface stuck ones.
+
+    A row still "sending" long after its claim may or may not have gone out (the
+    worker died mid-send); it is marked failed for staff rather than sent again,
+    so no customer gets a duplicate without a person deciding so.
+    """
+    now = timezone.now()
+    OutboxEmail.objects.filter(
+        status=OutboxEmail.Status.SENDING, updated__lt=now - timedelta(minutes=stuck_for_minutes)
+    ).update(status=OutboxEmail.Status.FAILED, last_error="Interrupted while sending; check and resend if needed.")
+    sent = 0
+    waiting = OutboxEmail.objects.filter(
+        status=OutboxEmail.Status.QUEUED, updated__lt=now - timedelta(seconds=queued_for_seconds)
+    ).order_by("created").values_list("pk", flat=True)[:500]
+    for email_id in list(waiting):
+        try:
+            sent += email_send(email_id=email_id)
+        except Exception:
+            continue  # recorded on the row; the next sweep tries again
+    return sent

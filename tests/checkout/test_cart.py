@@ -1,0 +1,94 @@
+from decimal import Decimal
+
+import pytest
+
+from checkout.cart import cart_summary
+from checkout.errors import CheckoutError
+from checkout.services.cart import cart_add, cart_remove, cart_update, quantity_parse
+from storefront.models import Variant
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Quantities and the cart -------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", ["-1", "0", "1.5", "abc", "", "1e3", "1000000000", " "])
+def test_bad_quantities_are_refused_with_a_message(raw):
+    with pytest.raises(CheckoutError) as error:
+        quantity_parse([raw])
+    assert error.value.message
+
+
+def test_a_repeated_quantity_field_is_refused():
+    with pytest.raises(CheckoutError, match="one quantity"):
+        quantity_parse(["1", "2"])
+
+
+def test_cart_add_adds_to_the_same_line_and_totals_from_database_prices():
+    variant = factories.variant(price="4.20", stock=10)
+    cart = factories.cart()
+    cart_add(cart=cart, variant_id=variant.pk, quantity=2)
+    cart_add(cart=cart, variant_id=variant.pk, quantity=1)
+    assert cart.quantities() == {variant.pk: 3}
+    Variant.objects.filter(pk=variant.pk).update(price=Decimal("5.00"))  # price change after adding
+    summary = cart_summary(cart)
+    assert summary.subtotal == Decimal("15.00")
+    assert summary.count == 3
+    assert summary.can_checkout
+
+
+def test_cart_add_refuses_more_than_the_stock():
+    variant = factories.variant(stock=3)
+    cart = factories.cart()
+    cart_add(cart=cart, variant_id=variant.pk, quantity=2)
+    with pytest.raises(CheckoutError, match="Only 3"):
+        cart_add(cart=cart, variant_id=variant.pk, quantity=2)
+    assert cart.quantities() == {variant.pk: 2}
+
+
+def test_cart_add_refuses_more_than_the_line_cap(settings):
+    settings.SHOP_MAX_LINE_QUANTITY = 4
+    variant = factories.variant(stock=100)
+    with pytest.raises(CheckoutError, match="at most 4"):
+        cart_add(cart=factories.cart(), variant_id=variant.pk, quantity=5)
+
+
+def test_cart_add_refuses_sold_out_and_inactive_variants():
+    sold_out = factories.variant(stock=0)
+    inactive = factories.variant(stock=5)
+    Variant.objects.filter(pk=inactive.pk).update(active=False)
+    cart = factories.cart()
+    with pytest.raises(CheckoutError, match="sold out"):
+        cart_add(cart=cart, variant_id=sold_out.pk, quantity=1)
+    with pytest.raises(CheckoutError, match="no longer available"):
+        cart_add(cart=cart, variant_id=inactive.pk, quantity=1)
+    with pytest.raises(CheckoutError, match="no longer available"):
+        cart_add(cart=cart, variant_id=999999, quantity=1)
+    assert not cart
+
+
+def test_cart_update_and_remove():
+    variant = factories.variant(stock=5)
+    cart = factories.cart()
+    cart_add(cart=cart, variant_id=variant.pk, quantity=1)
+    cart_update(cart=cart, variant_id=variant.pk, quantity=4)
+    assert cart.quantity_of(variant.pk) == 4
+    with pytest.raises(CheckoutError):
+        cart_update(cart=cart, variant_id=variant.pk, quantity=6)
+    assert cart.quantity_of(variant.pk) == 4
+    cart_remove(cart=cart, variant_id=variant.pk)
+    assert not cart
+
+
+def test_lines_that_went_out_of_stock_or_inactive_are_flagged_and_block_checkout():
+    a, b = factories.variant(stock=5), factories.variant(stock=5)
+    cart = factories.cart_with((a, 2), (b, 1))
+    Variant.objects.filter(pk=a.pk).update(stock=0)
+    Variant.objects.filter(pk=b.pk).update(active=False)
+    summary = cart_summary(cart)
+    problems = {line.variant_id: line.problem for line in summary.lines}
+    assert "Sold out" in problems[a.pk]
+    assert "No longer available" in problems[b.pk]
+    assert not summary.can_checkout
