@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from checkout.cart import cart_for_request, cart_summary
 from checkout.errors import CheckoutError
-from checkout.forms import CheckoutForm, TrackOrderForm
+from checkout.forms import AddToCartForm, CartQuantityForm, CheckoutForm, TrackOrderForm
 from checkout.gateways import demo as demo_gateway
 from checkout.gateways import stripe as stripe_gateway
 from checkout.hooks import checkout_prefill, order_placed
@@ -34,13 +34,6 @@ logger = logging.getLogger(__name__)
 
 PENDING_ORDER_KEY = "pending_order"
 PAYMENT_CANCELLED = "Payment cancelled. Nothing was charged, and your cart is as you left it."
-
-
-def _variant_id(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _render_cart(request: HttpRequest, *, error: str = "", notice: str = "") -> HttpResponse:
@@ -66,12 +59,13 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cart_add(request: HttpRequest) -> HttpResponse:
     cart = cart_for_request(request)
-    variant_id = _variant_id(request.POST.get("variant"))
+    form = AddToCartForm(request.POST)
     try:
-        if variant_id is None:
-            raise CheckoutError("Please choose an option first.")
-        quantity = cart_services.quantity_parse(request.POST.getlist("quantity") or ["1"])
-        message, ok = cart_services.cart_add(cart=cart, variant_id=variant_id, quantity=quantity), True
+        if not form.is_valid():
+            raise CheckoutError(form.first_error())
+        message, ok = cart_services.cart_add(
+            cart=cart, variant_id=form.cleaned_data["variant"], quantity=form.cleaned_data["quantity"]
+        ), True
     except CheckoutError as error:
         message, ok = error.message, False
     if request.htmx:
@@ -96,8 +90,10 @@ def _own_line(request: HttpRequest, variant_id: int):
 def cart_update(request: HttpRequest, variant_id: int) -> HttpResponse:
     cart = _own_line(request, variant_id)
     try:
-        quantity = cart_services.quantity_parse(request.POST.getlist("quantity"))
-        notice = cart_services.cart_update(cart=cart, variant_id=variant_id, quantity=quantity)
+        form = CartQuantityForm(request.POST)
+        if not form.is_valid():
+            raise CheckoutError(form.first_error())
+        notice = cart_services.cart_update(cart=cart, variant_id=variant_id, quantity=form.cleaned_data["quantity"])
         error = ""
     except CheckoutError as exc:
         notice, error = "", exc.message

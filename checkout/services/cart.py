@@ -17,19 +17,6 @@ logger = logging.getLogger(__name__)
 S = Order.Status
 
 
-def quantity_parse(values: list[str]) -> int:
-    """A quantity from a form: exactly one whole number, nothing else."""
-    if len(values) != 1:
-        raise CheckoutError("Please enter one quantity.")
-    raw = values[0].strip()
-    if not raw.isdigit() or len(raw) > 6:
-        raise CheckoutError("Quantity must be a whole number, like 1 or 2.")
-    quantity = int(raw)
-    if quantity < 1:
-        raise CheckoutError("Quantity must be at least 1. To take an item out, use Remove.")
-    return quantity
-
-
 def _variant_for_cart(variant_id: int) -> Variant:
     variant = Variant.objects.select_related("product").filter(pk=variant_id).first()
     if variant is None or not variant.active or not variant.product.active:

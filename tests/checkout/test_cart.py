@@ -1,10 +1,12 @@
 from decimal import Decimal
 
 import pytest
+from django.http import QueryDict
 
 from checkout.cart import cart_summary
 from checkout.errors import CheckoutError
-from checkout.services.cart import cart_add, cart_remove, cart_update, quantity_parse
+from checkout.forms import AddToCartForm, CartQuantityForm
+from checkout.services.cart import cart_add, cart_remove, cart_update
 from storefront.models import Variant
 from tests import factories
 
@@ -16,14 +18,22 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("raw", ["-1", "0", "1.5", "abc", "", "1e3", "1000000000", " "])
 def test_bad_quantities_are_refused_with_a_message(raw):
-    with pytest.raises(CheckoutError) as error:
-        quantity_parse([raw])
-    assert error.value.message
+    form = CartQuantityForm(QueryDict(f"quantity={raw}"))
+    assert not form.is_valid()
+    assert "Quantity must" in form.first_error()
 
 
 def test_a_repeated_quantity_field_is_refused():
-    with pytest.raises(CheckoutError, match="one quantity"):
-        quantity_parse(["1", "2"])
+    form = CartQuantityForm(QueryDict("quantity=1&quantity=2"))
+    assert not form.is_valid()
+    assert form.first_error() == "Please enter one quantity."
+
+
+def test_add_to_cart_takes_one_unless_told_and_needs_a_variant():
+    form = AddToCartForm(QueryDict("variant=7"))
+    assert form.is_valid() and form.cleaned_data == {"variant": 7, "quantity": 1}
+    form = AddToCartForm(QueryDict("variant=abc&quantity=2"))
+    assert not form.is_valid() and form.first_error() == "Please choose an option first."
 
 
 def test_cart_add_adds_to_the_same_line_and_totals_from_database_prices():

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from checkout.models import Order, Payment
-from storefront.models import Variant
 from checkout.services.orders import order_place
+from storefront.models import Variant
 from tests import factories
 
 pytestmark = pytest.mark.django_db
