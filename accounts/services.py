@@ -46,7 +46,7 @@ def cart_merge(*, guest_cart: SessionCart, user) -> list[str]:
         variants = Variant.objects.select_related("product").in_bulk(list(guest))
         for variant_id, quantity in sorted(guest.items()):
             variant = variants.get(variant_id)
-            if variant is None or not variant.active or not variant.product.active:
+            if variant is None or not variant.purchasable:
                 name = variant.display_name if variant else "An item"
                 notes.append(f"{name} removed: no longer available.")
                 continue

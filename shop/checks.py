@@ -9,6 +9,8 @@ so a misconfigured deploy stops before it serves a request.
 from django.conf import settings
 from django.core import checks
 
+from core.money import KNOWN as KNOWN_CURRENCIES
+
 TAG = "shop_config"
 
 
@@ -65,3 +67,15 @@ def production_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]
                 "E006",
             ))
     return errors
+
+
+@checks.register(TAG, deploy=False)
+def currency_setting(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Always (debug or not): a currency the shop cannot count in would mis-price every order."""
+    if settings.SHOP_CURRENCY in KNOWN_CURRENCIES:
+        return []
+    return [_error(
+        f"SHOP_CURRENCY={settings.SHOP_CURRENCY!r} is not a currency this shop knows.",
+        "Set SHOP_CURRENCY to an ISO 4217 code Stripe settles in, e.g. usd, eur, gbp or jpy.",
+        "E007",
+    )]

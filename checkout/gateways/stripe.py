@@ -12,27 +12,9 @@ from django.conf import settings
 
 from checkout.gateways.common import CheckoutSession, GatewayError
 from checkout.pricing import order_charge
+from core.money import from_minor_units, to_minor_units
 
 logger = logging.getLogger(__name__)
-
-# Currencies Stripe counts in whole units (https://docs.stripe.com/currencies#zero-decimal).
-ZERO_DECIMAL = {
-    "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf",
-    "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
-}
-
-
-def to_minor_units(amount: Decimal, currency: str) -> int:
-    if currency.lower() in ZERO_DECIMAL:
-        return int(amount.quantize(Decimal("1")))
-    return int((amount * 100).quantize(Decimal("1")))
-
-
-def from_minor_units(amount: int, currency: str) -> Decimal:
-    if currency.lower() in ZERO_DECIMAL:
-        return Decimal(amount).quantize(Decimal("0.01"))
-    return (Decimal(amount) / 100).quantize(Decimal("0.01"))
-
 
 def client() -> stripe.StripeClient:
     kwargs = {}

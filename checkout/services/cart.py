@@ -19,7 +19,7 @@ S = Order.Status
 
 def _variant_for_cart(variant_id: int) -> Variant:
     variant = Variant.objects.select_related("product").filter(pk=variant_id).first()
-    if variant is None or not variant.active or not variant.product.active:
+    if variant is None or not variant.purchasable:
         raise CheckoutError("Sorry, that item is no longer available.")
     return variant
 

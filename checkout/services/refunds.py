@@ -7,13 +7,13 @@ from decimal import Decimal
 from django.db import transaction
 
 from checkout.errors import CheckoutError
-from checkout.gateways import stripe as stripe_gateway
 from checkout.gateways.common import GatewayError
 from checkout.gateways.routing import gateway_for
 from checkout.models import Order, OrderEvent, OutboxEmail, Payment, Refund
 from checkout.services.history import order_note_add
 from checkout.services.orders import order_lock
 from checkout.services.outbox import email_queue
+from core.money import from_minor_units
 
 logger = logging.getLogger(__name__)
 
@@ -95,10 +95,10 @@ def refunds_sync_from_charge(*, charge: dict) -> str:
                 Refund.objects.get_or_create(
                     provider_refund_id=item["id"],
                     defaults={"order": order, "payment": payment, "source": Refund.Source.STRIPE,
-                              "amount": stripe_gateway.from_minor_units(item["amount"], currency),
+                              "amount": from_minor_units(item["amount"], currency),
                               "reason": "Refunded in Stripe's dashboard."},
                 )
-        stripe_total = stripe_gateway.from_minor_units(charge.get("amount_refunded") or 0, currency)
+        stripe_total = from_minor_units(charge.get("amount_refunded") or 0, currency)
         known = sum((r.amount for r in order.refunds.all()), Decimal("0.00"))
         if stripe_total > known:
             Refund.objects.get_or_create(

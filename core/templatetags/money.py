@@ -6,9 +6,11 @@ from django import template
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 
+from core.money import decimals, round_money
+
 register = template.Library()
 
-SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "cad": "CA$", "aud": "A$", "jpy": "¥", "chf": "CHF "}
+SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "cad": "CA$", "aud": "A$", "jpy": "¥", "krw": "₩", "chf": "CHF "}
 
 
 @register.filter
@@ -16,10 +18,11 @@ def money(value: Decimal | None, currency: str | None = None) -> str:
     if value is None or value == "":
         return ""
     currency = (currency or settings.SHOP_CURRENCY).lower()
-    amount = Decimal(value).quantize(Decimal("0.01"))
+    places = decimals(currency)
+    amount = round_money(Decimal(value), currency)
     sign = "-" if amount < 0 else ""
-    whole, _, cents = f"{abs(amount):.2f}".partition(".")
-    text = f"{intcomma(int(whole))}.{cents}"
+    whole, _, fraction = f"{abs(amount):.{places}f}".partition(".")
+    text = f"{intcomma(int(whole))}.{fraction}" if places else intcomma(int(whole))
     symbol = SYMBOLS.get(currency)
     if symbol:
         return f"{sign}{symbol}{text}"
