@@ -1,31 +1,47 @@
 """The one place a total is made.
 
-`quote` prices quantities of variants from the database and adds them up:
-lines, subtotal, discount, shipping, tax and total. The cart page, the checkout
-page, order placement, the payment gateway's line items and the emails all show
-what a quote (or the order made from one) says; nothing else adds up money.
+`quote` prices quantities of variants from the database and adds everything up:
+lines, subtotal, discount (a code), shipping (a method for the destination), tax
+(rates for the destination) and total. The cart page, the checkout page, order
+placement, the payment gateway's charge (`order_charge`), the order's emails and
+the admin all show what a quote — or the order made from one — says; nothing else
+adds up money.
 
-Issue "money" plugs shipping methods, tax rates and discount codes in here: each
-becomes an input of `quote` and an amount on `Quote`, and `order_charge` passes
-them on to the payment gateway.
+    total = subtotal − discount + shipping + tax      (tax added: US sales tax style)
+    total = subtotal − discount + shipping            (prices include tax: VAT style;
+                                                       the tax is shown as "incl. VAT")
+
+The rules behind each part live beside this module: checkout/discounts.py,
+checkout/shipping.py, checkout/taxes.py (which states the rounding rule).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch
 
-from storefront.models import ProductImage, Variant
+from checkout.discounts import code_apply
+from checkout.models import TaxRate
+from checkout.shipping import ShippingOption, shipping_options
+from checkout.taxes import label_for, rates_for, tax_on
+from storefront.models import ProductImage, TaxClass, Variant
 
 ZERO = Decimal("0.00")
 
 
 def line_limit(variant: Variant) -> int:
     """The most of one variant a single cart line may hold."""
-    return min(variant.stock, settings.SHOP_MAX_LINE_QUANTITY)
+    return variant.line_limit
+
+
+@dataclass(frozen=True)
+class Destination:
+    country: str
+    state: str = ""
 
 
 @dataclass
@@ -36,6 +52,9 @@ class QuoteLine:
     line_total: Decimal
     max_quantity: int
     problem: str = ""  # what stops this line from being bought now, in the shopper's words
+    discount: Decimal = ZERO  # this line's share of the order's discount
+    tax_rate: Decimal = ZERO  # percent
+    tax: Decimal = ZERO
 
     @property
     def variant_id(self) -> int:
@@ -46,18 +65,35 @@ class QuoteLine:
         images = self.variant.product.images.all()
         return images[0] if images else None
 
+    @property
+    def compare_at_total(self) -> Decimal | None:
+        """The line at its compare-at price, when the variant is on sale."""
+        return self.variant.compare_at_price * self.quantity if self.variant.on_sale else None
+
 
 @dataclass
 class Quote:
     currency: str
     lines: list[QuoteLine] = field(default_factory=list)
     missing: list[int] = field(default_factory=list)  # variant ids no longer in the catalog
+    count: int = 0
     subtotal: Decimal = ZERO
     discount: Decimal = ZERO
     shipping: Decimal = ZERO
     tax: Decimal = ZERO
     total: Decimal = ZERO
-    count: int = 0
+    tax_included: bool = False
+    tax_label: str = "Tax"
+    tax_known: bool = True  # False: tax is added but the destination is not known yet
+    shipping_tax_rate: Decimal = ZERO
+    destination: Destination | None = None
+    shipping_options: list[ShippingOption] = field(default_factory=list)
+    shipping_option: ShippingOption | None = None
+    shipping_problem: str = ""
+    code: str = ""  # the code as applied (normalised), or "" when none applies
+    code_id: int | None = None
+    code_problem: str = ""
+    free_shipping: bool = False
 
     @property
     def has_problems(self) -> bool:
@@ -66,6 +102,14 @@ class Quote:
     @property
     def can_checkout(self) -> bool:
         return bool(self.lines) and not self.has_problems
+
+    @property
+    def shipping_known(self) -> bool:
+        return self.shipping_option is not None
+
+    @property
+    def items_after_discount(self) -> Decimal:
+        return self.subtotal - self.discount
 
 
 def _problem(variant: Variant, quantity: int) -> str:
@@ -78,15 +122,7 @@ def _problem(variant: Variant, quantity: int) -> str:
     return ""
 
 
-def quote(*, quantities: dict[int, int]) -> Quote:
-    """Price {variant id: quantity} from the database (3 queries, whatever the number of lines).
-
-    Rounding: every amount is a Decimal with two places; a line is unit price ×
-    quantity, exact; the total is subtotal − discount + shipping + tax.
-    """
-    result = Quote(currency=settings.SHOP_CURRENCY)
-    if not quantities:
-        return result
+def _priced_lines(result: Quote, quantities: dict[int, int]) -> None:
     variants = (
         Variant.objects.filter(pk__in=quantities)
         .select_related("product")
@@ -96,18 +132,86 @@ def quote(*, quantities: dict[int, int]) -> Quote:
     for variant in variants:
         quantity = quantities[variant.pk]
         result.lines.append(QuoteLine(
-            variant=variant,
-            quantity=quantity,
-            unit_price=variant.price,
-            line_total=variant.price * quantity,
-            max_quantity=max(line_limit(variant), 1),
-            problem=_problem(variant, quantity),
+            variant=variant, quantity=quantity, unit_price=variant.price, line_total=variant.price * quantity,
+            max_quantity=max(line_limit(variant), 1), problem=_problem(variant, quantity),
         ))
         result.count += quantity
     result.missing = sorted(set(quantities) - {line.variant_id for line in result.lines})
+
+
+def _apply_code(result: Quote, code: str, email: str, money: Callable[[Decimal], str]) -> None:
+    applied = code_apply(text=code, lines=result.lines, subtotal=result.subtotal, currency=result.currency,
+                         email=email, money=money)
+    if applied.code is None:
+        result.code_problem = applied.problem
+        return
+    result.code, result.code_id, result.free_shipping = applied.code.code, applied.code.pk, applied.free_shipping
+    result.discount = applied.amount
+    for line in result.lines:
+        line.discount = applied.shares.get(line.variant_id, ZERO)
+
+
+def _apply_shipping(result: Quote, shipping_method_id: int | None) -> None:
+    destination = result.destination
+    weight = sum(line.variant.weight_grams * line.quantity for line in result.lines)
+    options = shipping_options(country=destination.country, state=destination.state, weight_grams=weight,
+                               items_value=result.items_after_discount)
+    if result.free_shipping:
+        options = [ShippingOption(o.id, o.name, ZERO, o.estimate, o.min_days, o.max_days) for o in options]
+    result.shipping_options = options
+    if not options:
+        result.shipping_problem = "Sorry, we don't ship to this address yet. Please choose another country."
+        return
+    chosen = next((o for o in options if o.id == shipping_method_id), None)
+    result.shipping_option = chosen or options[0]
+    result.shipping = result.shipping_option.price
+
+
+def _apply_tax(result: Quote, country: str, state: str) -> None:
+    rates = rates_for(country=country, state=state)
+    result.tax_label = label_for(rates)
+    for line in result.lines:
+        rate = rates.get(line.variant.product.tax_class)
+        line.tax_rate = rate.rate if rate else ZERO
+        line.tax = tax_on(line.line_total - line.discount, rate=line.tax_rate, included=result.tax_included,
+                          currency=result.currency)
+    shipping_tax = ZERO
+    if settings.SHOP_TAX_SHIPPING and result.shipping:
+        standard = rates.get(TaxClass.STANDARD)
+        result.shipping_tax_rate = standard.rate if standard else ZERO
+        shipping_tax = tax_on(result.shipping, rate=result.shipping_tax_rate, included=result.tax_included,
+                              currency=result.currency)
+    result.tax = sum((line.tax for line in result.lines), shipping_tax)
+
+
+def quote(*, quantities: dict[int, int], destination: Destination | None = None, shipping_method_id: int | None = None,
+          code: str = "", email: str = "", money: Callable[[Decimal], str] = str) -> Quote:
+    """Price {variant id: quantity} (3 queries, whatever the number of lines), then apply `code`,
+    ship to `destination` by `shipping_method_id` (the cheapest method when not given or not offered)
+    and tax for `destination` — or, before an address is known, for the shop's country when prices
+    include tax. `money` formats amounts inside messages (the |money filter, from views)."""
+    result = Quote(currency=settings.SHOP_CURRENCY, tax_included=settings.SHOP_PRICES_INCLUDE_TAX)
+    if not quantities:
+        return result
+    _priced_lines(result, quantities)
     result.subtotal = sum((line.line_total for line in result.lines), ZERO)
-    result.total = result.subtotal - result.discount + result.shipping + result.tax
+    if code and result.lines:
+        _apply_code(result, code, email, money)
+    result.destination = destination
+    if destination is not None:
+        _apply_shipping(result, shipping_method_id)
+        _apply_tax(result, destination.country, destination.state)
+    elif result.tax_included and settings.SHOP_COUNTRY:
+        _apply_tax(result, settings.SHOP_COUNTRY, "")  # "incl. VAT" for the shop's own country
+    else:
+        result.tax_known = not rates_exist()
+    added_tax = ZERO if result.tax_included else result.tax
+    result.total = result.subtotal - result.discount + result.shipping + added_tax
     return result
+
+
+def rates_exist() -> bool:
+    return TaxRate.objects.exists()
 
 
 @dataclass(frozen=True)
@@ -121,18 +225,36 @@ class ChargeLine:
 
 @dataclass(frozen=True)
 class Charge:
-    """What the payment gateway is asked to collect for an order: its lines, adding up to `total`."""
+    """What the payment gateway is asked to collect for an order. The gateway shows each part
+    (lines, a tax line when tax is added, the discount, the shipping method); they add up to `total`."""
 
     currency: str
     lines: list[ChargeLine]
+    tax: Decimal  # added as its own line when prices do not include it; 0 otherwise
+    tax_label: str
+    discount: Decimal
+    discount_code: str
+    shipping: Decimal
+    shipping_name: str
+    shipping_min_days: int | None
+    shipping_max_days: int | None
     total: Decimal
 
 
 def order_charge(order) -> Charge:
-    """The order's stored lines and total as the gateway charges them (a past order never re-prices)."""
+    """The order's stored figures as the gateway charges them (a past order never re-prices)."""
     lines = [
         ChargeLine(name=line.product_name, description=line.variant_label, sku=line.sku,
                    unit_amount=line.unit_price, quantity=line.quantity)
         for line in order.lines.order_by("id")
     ]
-    return Charge(currency=order.currency, lines=lines, total=order.total)
+    method = order.shipping_method
+    has_shipping = bool(order.shipping_method_name) or order.shipping_total > 0
+    return Charge(
+        currency=order.currency, lines=lines,
+        tax=ZERO if order.tax_included else order.tax_total, tax_label=order.tax_label or "Tax",
+        discount=order.discount_total, discount_code=order.discount_code_text,
+        shipping=order.shipping_total, shipping_name=(order.shipping_method_name or "Shipping") if has_shipping else "",
+        shipping_min_days=method.min_days if method else None, shipping_max_days=method.max_days if method else None,
+        total=order.total,
+    )

@@ -15,6 +15,7 @@ class PostalAddress:
     country: str  # ISO 3166-1 alpha-2, upper case
     address_line2: str = ""
     phone: str = ""
+    state: str = ""  # ISO 3166-2 subdivision, e.g. US-CA; empty where the country has none
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
@@ -29,7 +30,7 @@ class PostalAddress:
     def cleaned(self) -> PostalAddress:
         """Surrounding spaces trimmed, the country code in upper case."""
         values = {name: value.strip() for name, value in asdict(self).items()}
-        return PostalAddress(**(values | {"country": values["country"].upper()}))
+        return PostalAddress(**(values | {"country": values["country"].upper(), "state": values["state"].upper()}))
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)

@@ -3,6 +3,10 @@
 Amounts are `Decimal` everywhere. A currency's exponent comes from ISO 4217 as
 Stripe uses it (https://docs.stripe.com/currencies): most have 2 decimals, the
 zero-decimal ones (JPY, KRW, …) none, the three-decimal ones (KWD, BHD, …) 3.
+
+Amounts are kept to whole cents (the money columns have two decimals): a
+zero-decimal currency rounds to whole units, and a three-decimal currency's
+last digit is always 0, which is exactly what Stripe accepts for those.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,7 +23,6 @@ KNOWN = frozenset({
     "aud", "brl", "cad", "chf", "czk", "dkk", "eur", "gbp", "hkd", "huf", "ils", "inr", "isk", "mxn", "nok",
     "nzd", "pln", "ron", "sek", "sgd", "thb", "try", "usd", "zar",
 }) | ZERO_DECIMAL | THREE_DECIMAL
-MAX_DECIMALS = 3  # what the money columns store
 
 
 def decimals(currency: str) -> int:
@@ -32,12 +35,12 @@ def decimals(currency: str) -> int:
 
 
 def quantum(currency: str) -> Decimal:
-    """The smallest amount of `currency`: 0.01, 1 or 0.001."""
-    return Decimal(1).scaleb(-decimals(currency))
+    """The smallest amount the shop charges in `currency`: 1 for zero-decimal ones, else 0.01."""
+    return Decimal(1) if decimals(currency) == 0 else Decimal("0.01")
 
 
 def round_money(amount: Decimal, currency: str) -> Decimal:
-    """Round half up to the currency's smallest unit: the one rounding rule of the shop."""
+    """Round half up to the currency's smallest charged unit: the one rounding rule of the shop."""
     return Decimal(amount).quantize(quantum(currency), rounding=ROUND_HALF_UP)
 
 
@@ -46,4 +49,4 @@ def to_minor_units(amount: Decimal, currency: str) -> int:
 
 
 def from_minor_units(amount: int, currency: str) -> Decimal:
-    return (Decimal(amount) / (10 ** decimals(currency))).quantize(quantum(currency))
+    return (Decimal(amount) / (10 ** decimals(currency))).quantize(Decimal(1).scaleb(-decimals(currency)))

@@ -317,6 +317,11 @@ SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="usd").lower()
 # Absolute address used in emails (receipt links), e.g. https://shop.example.com
 SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")
 SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=10)
+# Tax (docs/MONEY.md): catalog prices include tax (VAT style) or tax is added at checkout (US style);
+# whether shipping is taxed; the shop's home country, for estimates before the shopper gives an address.
+SHOP_PRICES_INCLUDE_TAX = env.bool("SHOP_PRICES_INCLUDE_TAX", default=False)
+SHOP_TAX_SHIPPING = env.bool("SHOP_TAX_SHIPPING", default=False)
+SHOP_COUNTRY = env.str("SHOP_COUNTRY", default="US").upper()
 # Minutes a pending order holds its stock (the Checkout Session's lifetime;
 # Stripe accepts 30 minutes to 24 hours).
 SHOP_HOLD_MINUTES = env.int("SHOP_HOLD_MINUTES", default=30)

@@ -113,7 +113,7 @@ class VariantInline(admin.TabularInline):
     form = VariantStockForm
     extra = 1
     min_num = 1  # every product has at least one variant
-    fields = ["sku", "label", "option_values", "price", "stock", "adjust_by", "adjust_reason", "adjust_note",
+    fields = ["sku", "label", "option_values", "price", "compare_at_price", "weight_grams", "stock", "adjust_by", "adjust_reason", "adjust_note",
               "low_stock_threshold", "image", "active", "position"]
     readonly_fields = ["stock"]
     autocomplete_fields = ["option_values"]
@@ -190,7 +190,8 @@ class VariantAdmin(admin.ModelAdmin):
     readonly_fields = ["stock"]
     inlines = [StockMovementInline]
     fieldsets = [
-        (None, {"fields": ["product", "sku", "label", "option_values", "price", "image", "active", "position"]}),
+        (None, {"fields": ["product", "sku", "label", "option_values", "price", "compare_at_price", "weight_grams",
+                           "image", "active", "position"]}),
         ("Stock", {"fields": ["stock", "adjust_by", "adjust_reason", "adjust_note", "low_stock_threshold"]}),
     ]
 

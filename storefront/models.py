@@ -31,6 +31,14 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(active=True)
 
 
+class TaxClass(models.TextChoices):
+    """Which of a country's tax rates applies to a product (checkout's TaxRate has one per class)."""
+
+    STANDARD = "standard", "Standard"
+    REDUCED = "reduced", "Reduced"
+    ZERO = "zero", "Zero-rated"
+
+
 class Product(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
@@ -38,6 +46,8 @@ class Product(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     active = models.BooleanField(default=True, help_text="Inactive products are hidden from the shop.")
     featured = models.BooleanField(default=False, help_text="Shown on the home page.")
+    tax_class = models.CharField(max_length=10, choices=TaxClass.choices, default=TaxClass.STANDARD,
+                                 help_text="Which tax rate applies (e.g. books and food are often reduced).")
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     updated = models.DateTimeField(auto_now=True)
     # Kept by storefront.services.review_save / review_set_hidden (never edited by hand):
@@ -101,6 +111,11 @@ class Variant(models.Model):
     price = models.DecimalField(
         max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
+    compare_at_price = models.DecimalField(
+        "compare-at price", max_digits=12, decimal_places=2, null=True, blank=True,
+        help_text="The price before a sale, shown struck through when it is higher than the price.",
+    )
+    weight_grams = models.PositiveIntegerField(default=0, help_text="Packed weight, for weight-based shipping.")
     stock = models.PositiveIntegerField(default=0)
     low_stock_threshold = models.PositiveIntegerField(
         default=3, help_text="Staff are told (dashboard, daily digest) when the stock falls to this or below."
@@ -126,6 +141,16 @@ class Variant(models.Model):
     @property
     def display_name(self) -> str:
         return str(self)
+
+    @property
+    def on_sale(self) -> bool:
+        """A compare-at price above the price: cards, the product page and the cart show the saving."""
+        return self.compare_at_price is not None and self.compare_at_price > self.price
+
+    @property
+    def line_limit(self) -> int:
+        """The most of this variant one cart line (one order) may hold: the stock, at most the shop's cap."""
+        return min(self.stock, settings.SHOP_MAX_LINE_QUANTITY)
 
     @property
     def purchasable(self) -> bool:

@@ -70,6 +70,11 @@ def checkout_session_create(
         }
         for line in charge.lines
     ]
+    if charge.tax:  # tax added at checkout (US style): one line, exactly the shop's figure
+        line_items.append({"quantity": 1, "price_data": {
+            "currency": currency, "unit_amount": to_minor_units(charge.tax, currency),
+            "product_data": {"name": charge.tax_label},
+        }})
     params = {
         "mode": "payment",
         "line_items": line_items,
@@ -81,7 +86,17 @@ def checkout_session_create(
         "success_url": success_url,
         "cancel_url": cancel_url,
     }
+    if charge.shipping_name:
+        # The method the shopper chose at checkout, as Stripe's page shows it; no address is asked for again.
+        rate = {"type": "fixed_amount", "display_name": charge.shipping_name,
+                "fixed_amount": {"amount": to_minor_units(charge.shipping, currency), "currency": currency}}
+        if charge.shipping_min_days and charge.shipping_max_days:
+            rate["delivery_estimate"] = {"minimum": {"unit": "business_day", "value": charge.shipping_min_days},
+                                         "maximum": {"unit": "business_day", "value": charge.shipping_max_days}}
+        params["shipping_options"] = [{"shipping_rate_data": rate}]
     try:
+        if charge.discount:
+            params["discounts"] = [{"coupon": _coupon_for(order=order, charge=charge, currency=currency)}]
         session = client().v1.checkout.sessions.create(
             # Same order and same expiry: the same session, however often this is retried.
             params=params, options={"idempotency_key": f"order-{order.number}-session-{expires_at}"}
@@ -90,6 +105,18 @@ def checkout_session_create(
         logger.warning("Stripe refused or failed to create a session for %s: %s", order.number, error)
         raise GatewayError(str(error)) from error
     return session_from_stripe(session)
+
+
+def _coupon_for(*, order, charge, currency: str) -> str:
+    """A one-off coupon worth exactly the order's discount, named after its code, so Stripe's page
+    shows the discount and charges the shop's total to the minor unit."""
+    coupon = client().v1.coupons.create(
+        params={"amount_off": to_minor_units(charge.discount, currency), "currency": currency, "duration": "once",
+                "max_redemptions": 1, "name": charge.discount_code or "Discount",
+                "metadata": {"order_number": order.number}},
+        options={"idempotency_key": f"order-{order.number}-coupon-{to_minor_units(charge.discount, currency)}"},
+    )
+    return coupon["id"]
 
 
 def checkout_session_retrieve(session_id: str) -> CheckoutSession:

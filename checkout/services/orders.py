@@ -13,9 +13,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from checkout.cart import AnyCart
+from checkout.discounts import code_use_return, code_use_take, uses_by
 from checkout.errors import CheckoutError
-from checkout.models import Order, OrderEvent, OrderLine, Payment
-from checkout.pricing import quote
+from checkout.models import DiscountCode, Order, OrderEvent, OrderLine, Payment
+from checkout.pricing import Destination, quote
 from checkout.services.history import order_note_add, order_transition
 from core.addresses import PostalAddress
 from storefront.stock import StockShort, stock_return, stock_take
@@ -39,8 +40,17 @@ def _stock_take(lines: list[tuple[int, int, str]]) -> None:
 
 
 def order_stock_take(*, order: Order) -> None:
-    """Take an existing order's units out of stock again (a retry, a late payment, a restock)."""
+    """Hold an existing order's units again (a retry, a late payment, a restock), and its discount
+    code's use. A code used up meanwhile is not counted twice over its limit: the order keeps the
+    discount it was placed with, and its history says the code could not be counted again."""
     _stock_take([(line.variant_id, line.quantity, line.product_name) for line in order.lines.exclude(variant=None)])
+    if order.discount_code_id and not order.code_held:
+        if code_use_take(code_id=order.discount_code_id):
+            Order.objects.filter(pk=order.pk).update(code_held=True)
+            order.code_held = True
+        else:
+            order_note_add(order=order, note=f"Discount code {order.discount_code_text} was used up meanwhile; "
+                                             "this order keeps its discount but does not count as a use.")
 
 
 def stock_release(*, order: Order) -> bool:
@@ -54,6 +64,9 @@ def stock_release(*, order: Order) -> bool:
             return False
         stock_return(lines=list(order.lines.exclude(variant=None).values_list("variant_id", "quantity")))
         order.stock_held = False
+        if order.discount_code_id and Order.objects.filter(pk=order.pk, code_held=True).update(code_held=False):
+            code_use_return(code_id=order.discount_code_id)  # the code's use comes back with the stock
+            order.code_held = False
         return True
 
 
@@ -61,6 +74,8 @@ def stock_release(*, order: Order) -> bool:
 class CheckoutDetails:
     email: str
     address: PostalAddress
+    shipping_method_id: int | None = None
+    code: str = ""
 
 
 def order_place(*, cart: AnyCart, details: CheckoutDetails, checkout_token: str, user=None) -> Order:
@@ -110,12 +125,24 @@ def _order_hold_again(order: Order) -> Order:
         return order
 
 
+def _code_take(*, priced, email: str) -> None:
+    """Count the order's use of its code under the code's row lock (so two orders from one
+    customer cannot both pass the per-customer limit); refuse when it was used up meanwhile."""
+    code = DiscountCode.objects.select_for_update().get(pk=priced.code_id)
+    if code.per_customer_limit is not None and uses_by(code=code, email=email) >= code.per_customer_limit:
+        raise CheckoutError(f"You have already used “{code.code}”. Remove the code to continue.")
+    if not code_use_take(code_id=code.pk):
+        raise CheckoutError(f"“{code.code}” has just been used up. Remove the code to continue.")
+
+
 @transaction.atomic
 def _order_place(*, cart: AnyCart, details: CheckoutDetails, checkout_token: str, user) -> Order:
     quantities = cart.quantities()
     if not quantities:
         raise CheckoutError("Your cart is empty.")
-    priced = quote(quantities=quantities)
+    address = details.address.cleaned()
+    priced = quote(quantities=quantities, destination=Destination(address.country, address.state),
+                   shipping_method_id=details.shipping_method_id, code=details.code, email=details.email)
     if priced.missing:
         raise CheckoutError("An item in your cart is no longer available. Remove it from your cart to continue.")
     by_variant = sorted(priced.lines, key=lambda line: line.variant_id)
@@ -128,7 +155,16 @@ def _order_place(*, cart: AnyCart, details: CheckoutDetails, checkout_token: str
             raise CheckoutError(
                 f"You can buy at most {settings.SHOP_MAX_LINE_QUANTITY} of {line.variant.display_name} in one order."
             )
+    if details.code and priced.code_problem:
+        raise CheckoutError(f"{priced.code_problem} Remove the code to continue.")
+    if priced.shipping_problem:
+        raise CheckoutError(priced.shipping_problem)
+    option = priced.shipping_option
+    if details.shipping_method_id is not None and option.id != details.shipping_method_id:
+        raise CheckoutError("That shipping method is not offered for this address. Please choose again.")
     _stock_take([(line.variant_id, line.quantity, line.variant.display_name) for line in by_variant])
+    if priced.code_id is not None:
+        _code_take(priced=priced, email=details.email)
 
     lines = [
         OrderLine(
@@ -139,6 +175,9 @@ def _order_place(*, cart: AnyCart, details: CheckoutDetails, checkout_token: str
             unit_price=line.unit_price,
             quantity=line.quantity,
             line_total=line.line_total,
+            discount_amount=line.discount,
+            tax_rate=line.tax_rate,
+            tax_amount=line.tax,
         )
         for line in by_variant
     ]
@@ -146,10 +185,21 @@ def _order_place(*, cart: AnyCart, details: CheckoutDetails, checkout_token: str
         checkout_token=checkout_token,
         user=user if user is not None and user.is_authenticated else None,
         email=details.email.strip(),
-        **details.address.cleaned().as_dict(),
-        currency=settings.SHOP_CURRENCY,
+        **address.as_dict(),
+        currency=priced.currency,
         subtotal=priced.subtotal,
+        discount_total=priced.discount,
+        shipping_total=priced.shipping,
+        tax_total=priced.tax,
+        tax_included=priced.tax_included,
+        tax_label=priced.tax_label if priced.tax else "",
         total=priced.total,
+        discount_code_id=priced.code_id,
+        discount_code_text=priced.code,
+        code_held=priced.code_id is not None,
+        shipping_method_id=option.id,
+        shipping_method_name=option.name,
+        shipping_estimate=option.estimate,
         stock_held=True,
         hold_expires_at=hold_expiry(),
     )

@@ -19,7 +19,7 @@ def money(value: Decimal | None, currency: str | None = None) -> str:
         return ""
     currency = (currency or settings.SHOP_CURRENCY).lower()
     places = decimals(currency)
-    amount = round_money(Decimal(value), currency)
+    amount = round_money(Decimal(value), currency)  # whole cents (or units); KWD then prints 12.350
     sign = "-" if amount < 0 else ""
     whole, _, fraction = f"{abs(amount):.{places}f}".partition(".")
     text = f"{intcomma(int(whole))}.{fraction}" if places else intcomma(int(whole))

@@ -39,7 +39,8 @@ def test_staff_restock_in_admin_emails_each_subscriber_once(admin_client, mailou
     for email in ("ada@example.com", "bob@example.com"):
         stock_alert_subscribe(variant_id=variant.pk, email=email)
     url = reverse("admin:storefront_variant_change", args=[variant.pk])
-    data = {"product": variant.product_id, "sku": variant.sku, "label": "", "price": "12.50", "adjust_by": "5",
+    data = {"product": variant.product_id, "sku": variant.sku, "label": "", "price": "12.50", "weight_grams": "0",
+            "adjust_by": "5",
             "adjust_reason": "restock", "adjust_note": "", "low_stock_threshold": "3", "active": "on",
             "position": "0", "stock_movements-TOTAL_FORMS": "0", "stock_movements-INITIAL_FORMS": "0",
             "stock_movements-MIN_NUM_FORMS": "0", "stock_movements-MAX_NUM_FORMS": "1000"}
@@ -67,11 +68,11 @@ def test_restock_through_product_inline_is_noticed(admin_client, mailoutbox, dja
     url = reverse("admin:storefront_product_change", args=[product.pk])
     data = {
         "name": product.name, "slug": product.slug, "description": "", "category": product.category_id,
-        "active": "on",
+        "active": "on", "tax_class": "standard",
         "variants-TOTAL_FORMS": "1", "variants-INITIAL_FORMS": "1", "variants-MIN_NUM_FORMS": "1",
         "variants-MAX_NUM_FORMS": "1000",
         "variants-0-id": variant.pk, "variants-0-product": product.pk, "variants-0-sku": variant.sku,
-        "variants-0-label": "", "variants-0-price": "12.50", "variants-0-adjust_by": "3",
+        "variants-0-label": "", "variants-0-price": "12.50", "variants-0-weight_grams": "0", "variants-0-adjust_by": "3",
         "variants-0-adjust_reason": "restock", "variants-0-low_stock_threshold": "3", "variants-0-active": "on",
         "variants-0-position": "0",
         "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0", "images-MIN_NUM_FORMS": "0",

@@ -36,7 +36,8 @@ def test_a_sale_while_staff_edit_the_form_is_not_undone(admin_client):
                                   checkout_token="s" * 32)
     # Staff save the form (a new price and 10 more units).
     response = admin_client.post(url, {
-        "product": variant.product_id, "sku": variant.sku, "label": "", "price": "14.00", "adjust_by": "10",
+        "product": variant.product_id, "sku": variant.sku, "label": "", "price": "14.00", "weight_grams": "0",
+        "adjust_by": "10",
         "adjust_reason": "restock", "adjust_note": "", "low_stock_threshold": "3", "active": "on", "position": "0",
         "stock_movements-TOTAL_FORMS": "0", "stock_movements-INITIAL_FORMS": "0",
         "stock_movements-MIN_NUM_FORMS": "0", "stock_movements-MAX_NUM_FORMS": "1000",

@@ -1,3 +1,5 @@
+"""Orders, their lines, history, payments and refunds, and the status machine."""
+
 import secrets
 
 from django.conf import settings
@@ -61,12 +63,34 @@ class Order(models.Model):
     address_line1 = models.CharField("address line 1", max_length=200)
     address_line2 = models.CharField("address line 2", max_length=200, blank=True)
     city = models.CharField(max_length=120)
-    postal_code = models.CharField(max_length=20)
+    postal_code = models.CharField(max_length=20, blank=True)
     country = models.CharField(max_length=2)
+    state = models.CharField("state or province", max_length=10, blank=True, help_text="ISO 3166-2, e.g. US-CA.")
 
+    # Every figure as checkout/pricing.py made it when the order was placed; a later change of a
+    # price, rate, method or code never changes a past order. The CHECK below keeps them adding up.
     currency = models.CharField(max_length=3)
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    discount_total = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    shipping_total = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    tax_total = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    tax_included = models.BooleanField(
+        default=False, help_text="Prices included tax (VAT style): the tax is part of the total, not added to it.",
+    )
+    tax_label = models.CharField(max_length=60, blank=True, help_text="What the tax was called, e.g. VAT.")
     total = models.DecimalField(max_digits=12, decimal_places=2)
+    discount_code = models.ForeignKey(
+        "checkout.DiscountCode", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders",
+    )
+    discount_code_text = models.CharField("discount code", max_length=40, blank=True)
+    code_held = models.BooleanField(
+        default=False, help_text="True while this order counts as one use of its discount code.",
+    )
+    shipping_method = models.ForeignKey(
+        "checkout.ShippingMethod", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders",
+    )
+    shipping_method_name = models.CharField(max_length=100, blank=True)
+    shipping_estimate = models.CharField(max_length=60, blank=True)
 
     stock_held = models.BooleanField(
         default=False,
@@ -92,6 +116,15 @@ class Order(models.Model):
         indexes = [models.Index(fields=["status", "created"]), models.Index(fields=["email"])]
         constraints = [
             models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(tax_included=True, total=models.F("subtotal") - models.F("discount_total")
+                             + models.F("shipping_total"))
+                    | models.Q(tax_included=False, total=models.F("subtotal") - models.F("discount_total")
+                               + models.F("shipping_total") + models.F("tax_total"))
+                ),
+                name="order_total_adds_up",
+            ),
             models.CheckConstraint(
                 condition=models.Q(amount_refunded__lte=models.F("amount_paid")), name="order_refunds_within_paid"
             ),
@@ -172,7 +205,11 @@ class OrderLine(models.Model):
     sku = models.CharField("SKU", max_length=64)
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
     quantity = models.PositiveIntegerField()
-    line_total = models.DecimalField(max_digits=12, decimal_places=2)
+    line_total = models.DecimalField(max_digits=12, decimal_places=2, help_text="Unit price × quantity.")
+    discount_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0,
+                                          help_text="This line's share of the order's discount.")
+    tax_rate = models.DecimalField(max_digits=6, decimal_places=3, default=0, help_text="Percent.")
+    tax_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
 
     class Meta:
         ordering = ["id"]
@@ -247,34 +284,6 @@ class Payment(models.Model):
         return f"{self.get_provider_display()} {self.session_id}"
 
 
-class Cart(models.Model):
-    """A signed-in shopper's cart: one per user, so it follows them across devices."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart")
-    # The last guest cart folded in at sign-in, so a second tab signing in adds it only once.
-    last_merged_token = models.CharField(max_length=64, blank=True)
-    updated = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"Cart of {self.user}"
-
-
-class CartLine(models.Model):
-    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
-    variant = models.ForeignKey("storefront.Variant", on_delete=models.CASCADE, related_name="+")
-    quantity = models.PositiveIntegerField()
-    added = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["cart", "variant"], name="one_line_per_variant"),
-            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="cartline_quantity_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.quantity} × {self.variant_id}"
-
-
 class Refund(models.Model):
     """Money given back, through Stripe (by staff here, or in Stripe's dashboard) or in demo mode."""
 
@@ -298,70 +307,3 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"Refund {self.amount} on {self.order}"
-
-
-class OutboxEmail(models.Model):
-    """A customer email, written in the same transaction as the change that causes it.
-
-    A huey task sends it; a periodic sweep re-sends rows left queued (say, Redis
-    was down when they were written). A row is claimed (queued → sending) with a
-    conditional update before sending, so no two workers send the same row.
-    """
-
-    class Kind(models.TextChoices):
-        RECEIPT = "receipt", "Receipt"
-        PAYMENT_FAILED = "payment_failed", "Payment failed"
-        SHIPPED = "shipped", "Shipped"
-        DELIVERED = "delivered", "Delivered"
-        CANCELLED = "cancelled", "Cancelled"
-        REFUNDED = "refunded", "Refunded"
-        OUT_OF_STOCK = "out_of_stock", "Paid, waiting for stock"
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
-    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails")
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    to = models.EmailField()
-    subject = models.CharField(max_length=300)
-    body_text = models.TextField()
-    body_html = models.TextField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated = models.DateTimeField(auto_now=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created", "-id"]
-        verbose_name = "outbox email"
-        constraints = [
-            # Every paid order has exactly one receipt row (a resend sends that row again).
-            models.UniqueConstraint(
-                fields=["order", "kind"], condition=models.Q(kind="receipt"), name="one_receipt_per_order"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.to} ({self.get_status_display()})"
-
-
-class WebhookEvent(models.Model):
-    """The ledger of Stripe events: one row per event id, so a repeat changes nothing."""
-
-    event_id = models.CharField(max_length=255, unique=True)
-    type = models.CharField(max_length=100)
-    livemode = models.BooleanField(default=False)
-    received = models.DateTimeField(auto_now_add=True)
-    payload = models.JSONField()
-    result = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["-received"]
-
-    def __str__(self) -> str:
-        return f"{self.type} {self.event_id}"
