@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "storefront",
     "checkout",
     "accounts",
+    "demo",
 ]
 
 MIDDLEWARE = [
