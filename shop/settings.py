@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "storefront",
     "checkout",
     "accounts",
+    "demo",
 ]
 
 MIDDLEWARE = [

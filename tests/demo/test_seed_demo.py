@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from PIL import Image
 
-from storefront.management.commands.seed_demo import build_catalog
+from demo.catalog import build_catalog
 from storefront.models import Category, Product, ProductImage, Variant
 
 
