@@ -52,6 +52,8 @@ class FakeStripe:
         self.webhook_url = None
         self.webhook_timeout = 10
         self.lock = threading.RLock()
+        self._answered_changed = threading.Condition(self.lock)
+        self._in_flight = 0
         self._server = self._thread = None
         self.base_url = None
         self.reset()
@@ -83,8 +85,15 @@ class FakeStripe:
         self.stop()
 
     def reset(self):
-        """Forget all objects, events, logs and pending faults (``webhook_url`` is kept)."""
+        """Forget all objects, events, logs and pending faults (``webhook_url`` is kept).
+
+        Waits first for API requests still being handled (a delayed one a client gave up on),
+        so none of them lands in the next test's state.
+        """
         with self.lock:
+            if not self._answered_changed.wait_for(lambda: self._in_flight == 0, timeout=30):
+                raise RuntimeError("FakeStripe: an API request was still being handled after 30 s")
+            self.answered = 0
             self.sessions, self.payment_intents, self.refunds = {}, {}, {}
             self.idempotency = {}  # key -> (method, path, params, status, body)
             self.events, self.webhook_failures, self.requests_log = [], [], []
@@ -113,9 +122,26 @@ class FakeStripe:
         with self.lock:
             self._delays.extend([seconds] * count)
 
+    def wait_answered(self, count, timeout=10):
+        """Block until the fake has answered ``count`` API requests since the last reset, including
+        requests whose client already gave up (timed out during ``delay_next``). True if it has."""
+        with self.lock:
+            return self._answered_changed.wait_for(lambda: self.answered >= count, timeout=timeout)
+
     # ---------------------------------------------------------------- API dispatch
     def handle_api(self, method, path, params, headers):
         """Run one ``/v1`` request; returns ``(status, body_dict, extra_headers)``."""
+        with self.lock:
+            self._in_flight += 1
+        try:
+            return self._answer(method, path, params, headers)
+        finally:
+            with self.lock:
+                self._in_flight -= 1
+                self.answered += 1
+                self._answered_changed.notify_all()
+
+    def _answer(self, method, path, params, headers):
         idem_key = headers.get("Idempotency-Key")
         with self.lock:
             self.requests_log.append(LoggedRequest(method, path, params, idem_key))
