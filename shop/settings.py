@@ -7,7 +7,6 @@ demo payments); with DJANGO_DEBUG off the system checks in `shop/checks.py`
 refuse to start on those defaults.
 """
 
-import os
 from pathlib import Path
 
 import environ
@@ -108,10 +107,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # Tests use a file, not shared-cache memory, so concurrent threads wait for
-    # the write lock as they would in production instead of failing at once.
-    # One file per process, so two test runs on one machine never share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and task queue ---------------------------------------------------

@@ -1,7 +1,27 @@
+import os
+
 import pytest
 
 from tests.fake_stripe import FakeStripe
 from tests.support.processes import redis_server
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """One test database per test process, so two runs on one machine never share one.
+
+    SQLite: a file under var/, not shared-cache memory, so concurrent threads wait for the write lock
+    as they would in production instead of failing at once. PostgreSQL: test_<name>_<pid> (after any
+    xdist/tox suffix pytest-django has already applied).
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    test = database.setdefault("TEST", {})
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        test["NAME"] = str(settings.BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")
+    else:
+        test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{os.getpid()}"
 
 
 @pytest.fixture(scope="session")

@@ -17,5 +17,5 @@ os.environ.setdefault("REDIS_URL", "")
 for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE"):
     os.environ.setdefault(name, "")
 
-# The SQLite test database is a file under var/ (see shop/settings.py).
+# The SQLite test database is a file under var/ (see django_db_modify_db_settings in tests/conftest.py).
 os.makedirs(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "var"), exist_ok=True)

@@ -263,7 +263,7 @@ def test_timeout_then_retry_creates_one_session(fake):
     fake.delay_next(1, 1.5)
     s = make_client(fake, timeout=0.5).v1.checkout.sessions.create(
         params=session_params(), options={"idempotency_key": "slow"})
-    time.sleep(1.5)  # let the slow first attempt finish on the server
+    assert fake.wait_answered(2)  # the slow first attempt has finished on the server, after the retry
     assert list(fake.sessions) == [s.id]
 
     fake.delay_next(1, 1.0)

@@ -60,7 +60,7 @@ def test_an_smtp_error_is_recorded_and_the_retry_sends_it(settings, mailoutbox):
         email_send(email_id=email.pk)
     email.refresh_from_db()
     assert email.status == OutboxEmail.Status.QUEUED and email.attempts == 1
-    assert "Connection" in email.last_error or "refused" in email.last_error.lower()
+    assert email.last_error.startswith("ConnectionRefusedError")
     settings.MAILERS = LOCMEM
     assert email_send(email_id=email.pk)
     email.refresh_from_db()

@@ -1,7 +1,6 @@
 """Races through the real views, with real threads and connections (PostgreSQL and SQLite)."""
 
 import threading
-import time
 
 import pytest
 from django.db import connection, connections, transaction
@@ -104,9 +103,9 @@ def test_expired_twice_in_parallel_returns_stock_once(stripe_fake):
 def test_a_locked_order_delays_the_webhook_but_never_loses_it(stripe_fake, settings):
     """Staff (or a checkout) hold the order while Stripe's webhook arrives.
 
-    PostgreSQL: the webhook gives up after SHOP_LOCK_TIMEOUT_MS and answers 503, so Stripe
-    retries; the retry marks the order paid. SQLite has no row locks: the writer holds the
-    whole file and the webhook waits for it, then marks the order paid.
+    PostgreSQL: the webhook gives up after SHOP_LOCK_TIMEOUT_MS and answers 503 while staff still
+    hold the order, so Stripe retries; the retry marks the order paid. SQLite has no row locks: the
+    writer holds the whole file and the webhook waits for it, then marks the order paid.
     """
     settings.SHOP_LOCK_TIMEOUT_MS = 500
     _, order, session_id = _pending_with_session(stripe_fake)
@@ -120,32 +119,63 @@ def test_a_locked_order_delays_the_webhook_but_never_loses_it(stripe_fake, setti
                 Order.objects.select_for_update().get(pk=order.pk)
                 Order.objects.filter(pk=order.pk).update(needs_review=False)  # a write: SQLite takes its lock
                 locked.set()
-                release.wait(10)
+                release.wait(60)
         finally:
             connections.close_all()
 
     holder = threading.Thread(target=staff_holds_the_order)
     holder.start()
-    assert locked.wait(10)
-    if connection.vendor != "postgresql":
-        threading.Timer(1.0, release.set).start()  # staff save after a second
-    started = time.monotonic()
-    first = _post(payload, headers)
-    elapsed = time.monotonic() - started
-    release.set()
-    holder.join(10)
+    try:
+        assert locked.wait(10)
+        if connection.vendor == "postgresql":
+            first = _post(payload, headers)
+            assert holder.is_alive()  # answered while staff still held the order: it gave up, it did not wait
+            release.set()
+            holder.join(10)
+            assert first.status_code == 503 and first["Retry-After"]
+            order.refresh_from_db()
+            assert order.status == Order.Status.PENDING_PAYMENT
+            assert _post(payload, headers).status_code == 200  # Stripe's retry
+        else:
+            first = _webhook_waiting_for_staff(payload, headers, release)
+            holder.join(10)
+            assert first.status_code == 200
+    finally:
+        release.set()
+        holder.join(10)
     order.refresh_from_db()
-    if connection.vendor == "postgresql":
-        assert first.status_code == 503 and first["Retry-After"]
-        assert elapsed < 3
-        assert order.status == Order.Status.PENDING_PAYMENT
-        assert _post(payload, headers).status_code == 200  # Stripe's retry
-        order.refresh_from_db()
-    else:
-        assert first.status_code == 200
-        assert elapsed >= 0.9  # it waited for the staff transaction instead of failing
     assert order.status == Order.Status.PAID
     assert OrderEvent.objects.filter(order=order, kind="status", to_status="paid").count() == 1
+
+
+def _webhook_waiting_for_staff(payload, headers, release):
+    """Post the webhook from another thread while staff hold the SQLite file; release staff only once
+    the webhook is asking for the write lock, and prove its write went through after the release."""
+    asking, answers, write_done_after_release = threading.Event(), [], []
+
+    def observe(execute, sql, params, many, context):
+        if asking.is_set() or sql.lstrip().upper().startswith("SELECT"):
+            return execute(sql, params, many, context)
+        asking.set()  # the webhook's first write (BEGIN IMMEDIATE): it needs the lock staff hold
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            write_done_after_release.append(release.is_set())
+
+    def webhook():
+        try:
+            with connection.execute_wrapper(observe):
+                answers.append(_post(payload, headers))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=webhook)
+    thread.start()
+    assert asking.wait(10), "the webhook never tried to write"
+    release.set()  # staff save
+    thread.join(30)
+    assert write_done_after_release == [True]  # it waited for the staff transaction instead of failing
+    return answers[0]
 
 
 def test_a_payment_after_the_hold_was_released_never_takes_stock_below_zero(stripe_fake):

@@ -38,7 +38,7 @@ def test_staff_ship_an_order_and_the_customer_sees_it(shop, page, stripe_fake, s
     page.get_by_label("Tracking number").fill("JD014600003")
     page.get_by_label("Tracking url").fill("https://dhl.example/track?n=JD014600003")
     page.get_by_role("button", name="Ship").click()
-    expect(page.locator(".messagelist")).to_contain_text("Ship: done")
+    expect(page.get_by_text(f"Ship: done for order {order.display_number}.")).to_be_visible()
 
     shipped = [m for m in mailoutbox if "on its way" in m.subject]
     assert len(shipped) == 1 and shipped[0].to == ["buyer@example.com"]

@@ -5,11 +5,12 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,12 +38,9 @@ def redis_server(machine: str = "redis://127.0.0.1:6379"):
     process = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
                                 "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"redis://127.0.0.1:{port}"
-    deadline = time.monotonic() + 10
-    while not _answers(url):
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("redis-server was started for the tests but did not answer within 10 s")
-        time.sleep(0.1)
+    if not wait_until(lambda: _answers(url), timeout=10, interval=0.1):
+        process.kill()
+        pytest.fail("redis-server was started for the tests but did not answer within 10 s")
     try:
         yield url
     finally:
@@ -80,16 +78,18 @@ def start_gunicorn(env: dict, workers: int = 2) -> tuple[subprocess.Popen, str]:
          "--timeout", "30"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+
+    def listening() -> bool:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process, base
+                return True
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(process.stdout.read())
-            time.sleep(0.2)
+                raise RuntimeError(process.stdout.read()) from None
+            return False
+
+    if wait_until(listening, timeout=30, interval=0.2):
+        return process, f"http://127.0.0.1:{port}"
     process.kill()
     raise RuntimeError("gunicorn did not start")
 
