@@ -5,7 +5,7 @@ import threading
 from contextlib import contextmanager
 
 import pytest
-from django.db import connection, connections
+from django.db import close_old_connections, connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -110,6 +110,9 @@ def test_database_outages_under_load_fail_cleanly_and_recover(stripe_fake):
         try:
             i = 0
             while not closing.is_set():
+                # What Django's handler does around every request in production (the test client
+                # skips it): a connection the outage broke is dropped and the next query reconnects.
+                close_old_connections()
                 browser = Client(raise_request_exception=False)
                 browser.post(reverse("checkout:cart_add"), {"variant": variant.pk, "quantity": "1"})
                 r = browser.post(reverse("checkout:checkout"), factories.checkout_post(f"{n:02d}{i:030d}"))
