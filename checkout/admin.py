@@ -138,21 +138,27 @@ def actions_for(order: Order) -> list[tuple[str, str]]:
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["display_number", "created", "email", "full_name", "status", "payment_state", "total",
                     "needs_review"]
-    list_filter = [WaitingToShipFilter, "status", "payment_state", "needs_review", ("created", admin.DateFieldListFilter)]
+    list_filter = [WaitingToShipFilter, "status", "payment_state", "needs_review", ("created", admin.DateFieldListFilter),
+                   ("discount_code", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["number", "email", "full_name", "tracking_number"]
     date_hierarchy = "created"
     inlines = [OrderLineInline, PaymentInline, RefundInline, OrderEventInline, OutboxEmailInline]
     readonly_fields = [
-        "number", "status", "payment_state", "currency", "subtotal", "total", "amount_paid", "amount_refunded",
+        "number", "status", "payment_state", "currency", "subtotal", "discount_total", "discount_code_text",
+        "shipping_total", "shipping_method_name", "shipping_estimate", "tax_total", "tax_label", "tax_included",
+        "total", "amount_paid", "amount_refunded",
         "stock_held", "hold_expires_at", "created", "updated", "paid_at", "receipt_sent_at", "shipped_at",
         "delivered_at", "cancelled_at", "user", "carrier", "tracking_number", "tracking_url",
     ]
     fieldsets = [
         (None, {"fields": ["number", "status", "payment_state", "user", "created", "paid_at", "receipt_sent_at"]}),
         ("Customer", {"fields": ["email", "full_name", "phone"]}),
-        ("Shipping address", {"fields": ["address_line1", "address_line2", "city", "postal_code", "country"]}),
-        ("Shipping", {"fields": ["carrier", "tracking_number", "tracking_url", "shipped_at", "delivered_at"]}),
-        ("Money", {"fields": ["currency", "subtotal", "total", "amount_paid", "amount_refunded", "cancelled_at"]}),
+        ("Shipping address", {"fields": ["address_line1", "address_line2", "city", "postal_code", "state", "country"]}),
+        ("Shipping", {"fields": ["shipping_method_name", "shipping_estimate", "carrier", "tracking_number",
+                                 "tracking_url", "shipped_at", "delivered_at"]}),
+        ("Money", {"fields": ["currency", "subtotal", "discount_code_text", "discount_total", "shipping_total",
+                              "tax_label", "tax_total", "tax_included", "total", "amount_paid", "amount_refunded",
+                              "cancelled_at"]}),
         ("Stock", {"fields": ["stock_held", "hold_expires_at"]}),
         ("Review", {"fields": ["needs_review", "review_reason"]}),
     ]
@@ -376,3 +382,6 @@ class WebhookEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+from checkout import admin_pricing  # noqa: E402, F401  (registers shipping, tax and discount code admin)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from PIL import Image
 
@@ -222,3 +222,24 @@ def models_F(name):
     from django.db.models import F
 
     return F(name)
+
+
+@pytest.mark.django_db
+def test_the_demo_shop_ships_taxes_and_discounts(media):
+    from checkout.models import DiscountCode, ShippingMethod, TaxRate
+    from checkout.pricing import Destination, quote
+
+    seed("--quiet")
+    assert set(ShippingMethod.objects.values_list("zone__name", "name")) == {
+        ("United States", "Standard"), ("United States", "Express"), ("International", "International"),
+    }
+    assert TaxRate.objects.get(state="US-CA").rate == 7.25
+    assert DiscountCode.objects.get(code="WELCOME10").value == 10
+    variant = Variant.objects.filter(stock__gt=0, price__lt=70).order_by("id").first()
+    priced = quote(quantities={variant.pk: 1}, destination=Destination("US", "US-CA"), code="welcome10")
+    assert [o.name for o in priced.shipping_options] == ["Standard", "Express"]
+    assert priced.shipping == 5 and priced.discount == round(variant.price / 10, 2)
+    assert priced.tax > 0 and priced.total == priced.subtotal - priced.discount + priced.shipping + priced.tax
+    assert Variant.objects.filter(compare_at_price__gt=F("price")).count() >= 5
+    seed("--quiet")  # a second run adds nothing
+    assert ShippingMethod.objects.count() == 3 and DiscountCode.objects.count() == 1

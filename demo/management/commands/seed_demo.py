@@ -32,6 +32,7 @@ from django.db import transaction
 from demo.catalog import build_catalog
 from demo.data import CATEGORIES
 from demo.loading import categories_load, products_load
+from demo.pricing import pricing_load
 from demo.users import admin_ensure
 
 DEFAULT_PRODUCTS = 48
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             categories_new, category_ids = categories_load()
             stats = products_load(catalog, category_ids)
+            money = pricing_load()
         admin_line = admin_ensure()
         if talk:
             elapsed = time.monotonic() - started
@@ -65,4 +67,10 @@ class Command(BaseCommand):
                 f"({stats['files_new']} image files written), {stats.get('reviews_new', 0)} reviews "
                 f"in {elapsed:.1f}s."
             )
+            if any(money.values()):
+                self.stdout.write(
+                    f"Demo pricing: {money['zones']} shipping zones, {money['methods']} methods, "
+                    f"{money['tax_rates']} tax rate, {money['sales']} sale prices and {money['codes']} discount "
+                    "code (WELCOME10: 10 % off) created."
+                )
             self.stdout.write(admin_line)
