@@ -71,7 +71,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return render(
             request,
-            "checkout/add_feedback.html",
+            "includes/add_feedback.html",
             {"message": message, "ok": ok, "cart_count": cart.count()},
         )
     (messages.success if ok else messages.error)(request, message)

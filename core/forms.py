@@ -5,12 +5,10 @@ from django import forms
 from core.addresses import PostalAddress
 from core.countries import SHIPPING_COUNTRIES
 
-# Tailwind classes for inputs and checkboxes (also read by the `|styled` filter).
-INPUT_CLASSES = (
-    "mt-1 w-full rounded-md border border-stone-300 bg-white px-3 py-2 "
-    "focus:outline-none focus:ring-2 focus:ring-emerald-700 aria-invalid:border-red-600"
-)
-CHECKBOX_CLASSES = "h-4 w-4 rounded border-stone-400 accent-emerald-800 focus:ring-2 focus:ring-emerald-700"
+# The shop's component classes for inputs and checkboxes (shop/static_src/src/styles.css;
+# also used by the `|styled` filter).
+INPUT_CLASSES = "input"
+CHECKBOX_CLASSES = "checkbox"
 
 
 class StyledForm(forms.Form):

@@ -123,7 +123,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('storefront:search')}?{urlencode({'q': query})}")
     # The same for every shopper: cached per query and catalog version, also for shoppers with a session.
     html = cached_for_catalog(f"suggest:{query}", lambda: render_to_string(
-        "storefront/_suggestions.html", {"query": query, "suggestions": selectors.search_suggestions(query=query)},
+        "includes/suggestions.html", {"query": query, "suggestions": selectors.search_suggestions(query=query)},
     ))
     return HttpResponse(html)
 
@@ -167,7 +167,7 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
     }
     variant_url = f"{item.get_absolute_url()}?variant={chosen.pk}"
     if is_fragment_request(request):
-        return push_url(render(request, "storefront/_variant_update.html", context), variant_url)
+        return push_url(render(request, "storefront/product.html#variant-update", context), variant_url)
 
     tree = selectors.category_tree()
     can_review = selectors.user_bought_product(user=request.user, product_id=item.pk)
@@ -305,7 +305,7 @@ def wishlist_toggle(request: HttpRequest, product_id: int) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect(back)
     if request.htmx:
-        return render(request, "storefront/_wishlist_button.html", {
+        return render(request, "includes/wishlist_button.html", {
             "product": item, "saved": saved, "next": back, "announce": True,
         })
     messages.success(request, f"Saved {item.name} to your wishlist." if saved
@@ -336,7 +336,7 @@ def stock_alert(request: HttpRequest, slug: str) -> HttpResponse:
     except StorefrontError as exc:
         message, ok = exc.message, False
     if request.htmx:
-        return render(request, "storefront/_stock_alert_feedback.html", {"message": message, "ok": ok},
+        return render(request, "storefront/product.html#stock-alert-feedback", {"message": message, "ok": ok},
                       status=200)
     (messages.success if ok else messages.error)(request, message)
     return redirect(f"{item.get_absolute_url()}?variant={variant_id}" if variant_id else item.get_absolute_url())
