@@ -1,6 +1,10 @@
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
+from checkout.models import normalize_code
 from checkout.services.orders import CheckoutDetails
 from core.forms import PostalAddressForm, StyledForm
 
@@ -56,13 +60,45 @@ class CartQuantityForm(ShopperForm):
     quantity = QuantityField()
 
 
+class DiscountCodeForm(ShopperForm):
+    code = forms.CharField(label="Discount code", max_length=40, error_messages={
+        "required": "Enter a discount code.", "max_length": "That is not a discount code we know.",
+    })
+
+    def clean_code(self) -> str:
+        return normalize_code(self.cleaned_data["code"])
+
+
 class CheckoutForm(PostalAddressForm):
     email = forms.EmailField(label="Email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    shipping_method = forms.TypedChoiceField(
+        label="Shipping method", coerce=int, required=False, empty_value=None, widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "That shipping method is not offered for this address. Please choose again."},
+    )
     save_address = forms.BooleanField(label="Save this address to my account", required=False)
     checkout_token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
 
-    def details(self) -> CheckoutDetails:
-        return CheckoutDetails(email=self.cleaned_data["email"], address=self.address())
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        url = reverse("checkout:checkout")
+        # With JavaScript, a new country or state (or method) asks for fresh states, methods and totals;
+        # without it the "Update" button does the same with a full page.
+        for name, refresh, target in (("country", "country", "#state-field"), ("state", "state", "#shipping-methods")):
+            self.fields[name].widget.attrs.update({
+                "hx-post": url, "hx-trigger": "change", "hx-target": target, "hx-swap": "outerHTML",
+                "hx-vals": json.dumps({"refresh": refresh}), "hx-sync": "closest form:replace",
+            })
+
+    def offer_shipping(self, options, *, chosen) -> None:
+        """The methods pricing offers for the address; the chosen one is ticked."""
+        self.shipping_options = [option for option in options if option.id is not None]
+        self.fields["shipping_method"].choices = [(option.id, option.name) for option in self.shipping_options]
+        self.fields["shipping_method"].required = bool(self.shipping_options)
+        self.chosen_shipping_id = chosen.id if chosen is not None else None
+
+    def details(self, *, code: str = "") -> CheckoutDetails:
+        return CheckoutDetails(email=self.cleaned_data["email"], address=self.address(),
+                               shipping_method_id=self.cleaned_data.get("shipping_method"), code=code)
 
 
 class TrackOrderForm(StyledForm):

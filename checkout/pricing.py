@@ -258,3 +258,60 @@ def order_charge(order) -> Charge:
         shipping_min_days=method.min_days if method else None, shipping_max_days=method.max_days if method else None,
         total=order.total,
     )
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One row under the lines: a label and an amount, or a sentence where the amount is not known yet."""
+
+    label: str
+    amount: Decimal | None = None
+    text: str = ""
+    total: bool = False  # the row that says what is paid
+    note: bool = False  # an "incl. VAT" remark under the total
+
+
+def _figure_rows(*, subtotal, discount, code, shipping, shipping_name, shipping_known, tax, tax_label,
+                 tax_included, tax_known, total, free_shipping_code=False) -> list[FigureRow]:
+    rows = [FigureRow("Subtotal", subtotal)]
+    if discount:
+        rows.append(FigureRow(f"Discount ({code})" if code else "Discount", -discount))
+    if not shipping_known:
+        rows.append(FigureRow("Shipping", text="Calculated at checkout"))
+    else:
+        label = f"Shipping · {shipping_name}" if shipping_name else "Shipping"
+        if shipping:
+            rows.append(FigureRow(label, shipping))
+        else:
+            rows.append(FigureRow(label, text=f"Free ({code})" if free_shipping_code and code else "Free"))
+    if not tax_included:
+        if not tax_known:
+            rows.append(FigureRow("Tax", text="Calculated at checkout"))
+        elif tax:
+            rows.append(FigureRow(tax_label or "Tax", tax))
+    rows.append(FigureRow("Total", total, total=True))
+    if tax_included and tax:
+        rows.append(FigureRow(f"incl. {tax_label or 'tax'}", tax, note=True))
+    return rows
+
+
+def quote_figures(priced: Quote) -> list[FigureRow]:
+    """The rows under the cart's or checkout's lines, as the quote says."""
+    option = priced.shipping_option
+    return _figure_rows(
+        subtotal=priced.subtotal, discount=priced.discount, code=priced.code, shipping=priced.shipping,
+        shipping_name=option.name if option and option.id is not None else "", shipping_known=option is not None,
+        tax=priced.tax, tax_label=priced.tax_label, tax_included=priced.tax_included, tax_known=priced.tax_known,
+        total=priced.total, free_shipping_code=priced.free_shipping,
+    )
+
+
+def order_figures(order) -> list[FigureRow]:
+    """The rows under an order's lines (order page, emails, packing slip), as stored when it was placed."""
+    return _figure_rows(
+        subtotal=order.subtotal, discount=order.discount_total, code=order.discount_code_text,
+        shipping=order.shipping_total, shipping_name=order.shipping_method_name, shipping_known=True,
+        tax=order.tax_total, tax_label=order.tax_label, tax_included=order.tax_included, tax_known=True,
+        total=order.total,
+        free_shipping_code=bool(order.discount_code_text) and not order.discount_total and not order.shipping_total,
+    )

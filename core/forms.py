@@ -42,6 +42,10 @@ class PostalAddressForm(StyledForm):
         label="Country", choices=SHIPPING_COUNTRIES, initial="US",
         widget=forms.Select(attrs={"autocomplete": "country"}),
     )
+    state = forms.CharField(
+        label="State / province", max_length=10, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level1"}),
+    )
     phone = forms.CharField(
         label="Phone (optional)", max_length=40, required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),

@@ -1,0 +1,1 @@
+"""Checkout's views, one module per screen family: cart, checkout (and payment returns), orders, webhooks."""

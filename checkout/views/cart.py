@@ -1,0 +1,126 @@
+"""The cart: add, change, remove, and a discount code applied or removed, page and htmx partial."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from checkout.cart import cart_for_request
+from checkout.errors import CheckoutError
+from checkout.forms import AddToCartForm, CartQuantityForm, DiscountCodeForm
+from checkout.pricing import quote_figures
+from checkout.services import cart as cart_services
+from checkout.views.shopper import code_of, code_set, forget_paid_cart, quote_for, ship_to_known
+from core.http import safe_next
+
+
+def _render_cart(request: HttpRequest, *, error: str = "", notice: str = "", code_error: str = "") -> HttpResponse:
+    forget_paid_cart(request)
+    summary = quote_for(request, destination=ship_to_known(request))
+    if code_of(request) and summary.code_problem:
+        code_error = code_error or f"{summary.code_problem} The code was removed."
+        code_set(request, "")
+        summary = quote_for(request, destination=ship_to_known(request))
+    context = {
+        "summary": summary, "figures": quote_figures(summary), "error": error, "notice": notice,
+        "code_form": DiscountCodeForm(), "code_error": code_error,
+    }
+    template = "checkout/cart.html#cart-lines" if request.htmx else "checkout/cart.html"
+    return render(request, template, context)
+
+
+@require_GET
+def cart_detail(request: HttpRequest) -> HttpResponse:
+    return _render_cart(request)
+
+
+@require_POST
+def cart_add(request: HttpRequest) -> HttpResponse:
+    cart = cart_for_request(request)
+    form = AddToCartForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise CheckoutError(form.first_error())
+        message, ok = cart_services.cart_add(
+            cart=cart, variant_id=form.cleaned_data["variant"], quantity=form.cleaned_data["quantity"]
+        ), True
+    except CheckoutError as error:
+        message, ok = error.message, False
+    if request.htmx:
+        return render(
+            request,
+            "includes/add_feedback.html",
+            {"message": message, "ok": ok, "cart_count": cart.count()},
+        )
+    (messages.success if ok else messages.error)(request, message)
+    return HttpResponseRedirect(safe_next(request, reverse("checkout:cart")))
+
+
+def _own_line(request: HttpRequest, variant_id: int):
+    """A line of this shopper's own cart; anything else (another shopper's, a stale id) is 404."""
+    cart = cart_for_request(request)
+    if not cart.quantity_of(variant_id):
+        raise Http404("No such line in your cart.")
+    return cart
+
+
+@require_POST
+def cart_update(request: HttpRequest, variant_id: int) -> HttpResponse:
+    cart = _own_line(request, variant_id)
+    try:
+        form = CartQuantityForm(request.POST)
+        if not form.is_valid():
+            raise CheckoutError(form.first_error())
+        notice = cart_services.cart_update(cart=cart, variant_id=variant_id, quantity=form.cleaned_data["quantity"])
+        error = ""
+    except CheckoutError as exc:
+        notice, error = "", exc.message
+    if request.htmx:
+        return _render_cart(request, error=error, notice=notice)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, notice)
+    return redirect("checkout:cart")
+
+
+@require_POST
+def cart_remove(request: HttpRequest, variant_id: int) -> HttpResponse:
+    notice = cart_services.cart_remove(cart=_own_line(request, variant_id), variant_id=variant_id)
+    if request.htmx:
+        return _render_cart(request, notice=notice)
+    messages.success(request, notice)
+    return redirect("checkout:cart")
+
+
+@require_POST
+def cart_code_apply(request: HttpRequest) -> HttpResponse:
+    """"Apply": the code is checked against this cart now; kept in the session when it applies."""
+    form = DiscountCodeForm(request.POST)
+    notice = error = ""
+    if not form.is_valid():
+        error = form.first_error()
+    else:
+        code_set(request, form.cleaned_data["code"])
+        summary = quote_for(request, destination=ship_to_known(request))
+        if summary.code_problem:
+            code_set(request, "")
+            error = summary.code_problem
+        else:
+            notice = f"Discount code {summary.code} applied."
+    if request.htmx:
+        return _render_cart(request, notice=notice, code_error=error)
+    (messages.error if error else messages.success)(request, error or notice)
+    return redirect("checkout:cart")
+
+
+@require_POST
+def cart_code_remove(request: HttpRequest) -> HttpResponse:
+    had = code_of(request)
+    code_set(request, "")
+    notice = f"Discount code {had} removed." if had else "No discount code to remove."
+    if request.htmx:
+        return _render_cart(request, notice=notice)
+    messages.success(request, notice)
+    return redirect(safe_next(request, reverse("checkout:cart")))
