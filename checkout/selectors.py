@@ -5,6 +5,10 @@ from django.http import Http404
 
 from checkout.models import Order, OrderEvent, OrderLine, normalize_order_number
 
+# Paid, in any stage of fulfilment, and not refunded in full: the orders that count as "bought".
+BOUGHT_STATUSES = (Order.Status.PAID, Order.Status.PROCESSING, Order.Status.SHIPPED, Order.Status.DELIVERED)
+BOUGHT_PAYMENT_STATES = (Order.PaymentState.PAID, Order.PaymentState.PARTIALLY_REFUNDED)
+
 
 def order_for_page(*, number: str, token: str) -> Order:
     """The order behind a secret link; 404 unless the token matches (compared in constant time)."""
@@ -19,3 +23,13 @@ def order_for_page(*, number: str, token: str) -> Order:
     if order is None or not hmac.compare_digest(order.access_token.encode(), (token or "").encode()):
         raise Http404("No such order.")
     return order
+
+
+def user_bought_product(*, user, product_id: int) -> bool:
+    """A paid order of this user has a line for one of the product's variants."""
+    if not user.is_authenticated:
+        return False
+    return OrderLine.objects.filter(
+        order__user=user, variant__product_id=product_id,
+        order__status__in=BOUGHT_STATUSES, order__payment_state__in=BOUGHT_PAYMENT_STATES,
+    ).exists()

@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib import admin
 
 from checkout.admin import dashboard_figures
-from storefront.selectors import low_stock_summary
+from storefront.stock import low_stock_summary
 
 
 def _with_dashboard(index):

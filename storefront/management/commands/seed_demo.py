@@ -45,8 +45,9 @@ from PIL import Image, ImageDraw
 
 from django.apps import apps
 
+from storefront.images import renditions_for_file
 from storefront.models import Category, OptionType, OptionValue, Product, ProductImage, Review, Variant
-from storefront.services import product_ratings_refresh, renditions_for_file
+from storefront.reviews import product_ratings_refresh
 
 SEED = 42
 DEFAULT_PRODUCTS = 48

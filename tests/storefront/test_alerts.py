@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from storefront.models import StockAlert, Variant
 from storefront.errors import StorefrontError
-from storefront.services import stock_alert_subscribe, stock_alerts_send
+from storefront.alerts import stock_alert_subscribe, stock_alerts_send
 from tests import factories
 
 pytestmark = pytest.mark.django_db
