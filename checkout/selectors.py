@@ -5,6 +5,10 @@ from django.http import Http404
 
 from checkout.models import Order, OrderEvent, OrderLine, normalize_order_number
 
+# Paid, in any stage of fulfilment, and not refunded in full: the orders that count as "bought".
+BOUGHT_STATUSES = (Order.Status.PAID, Order.Status.PROCESSING, Order.Status.SHIPPED, Order.Status.DELIVERED)
+BOUGHT_PAYMENT_STATES = (Order.PaymentState.PAID, Order.PaymentState.PARTIALLY_REFUNDED)
+
 
 def order_for_page(*, number: str, token: str) -> Order:
     """The order behind a secret link; 404 unless the token matches (compared in constant time)."""
@@ -25,3 +29,13 @@ def checkout_token_pending(*, token: str) -> bool:
     """Whether this checkout form already placed an order that still waits for payment: then
     posting the same form again retries that order (same token); otherwise a retry is a new attempt."""
     return Order.objects.filter(checkout_token=token, status=Order.Status.PENDING_PAYMENT).exists()
+
+
+def user_bought_product(*, user, product_id: int) -> bool:
+    """A paid order of this user has a line for one of the product's variants."""
+    if not user.is_authenticated:
+        return False
+    return OrderLine.objects.filter(
+        order__user=user, variant__product_id=product_id,
+        order__status__in=BOUGHT_STATUSES, order__payment_state__in=BOUGHT_PAYMENT_STATES,
+    ).exists()

@@ -18,8 +18,9 @@ from checkout.models import Order, OrderLine
 from demo.catalog import ProductSpec, VariantSpec
 from demo.data import CATEGORIES, CUSTOMER_NAMES, CUSTOMERS, OPTION_TYPE_ORDER, REVIEW_TEXT
 from demo.pictures import IMAGE_SIZE
+from storefront.images import renditions_for_file
 from storefront.models import Category, OptionType, OptionValue, Product, ProductImage, Review, Variant
-from storefront.services import product_ratings_refresh, renditions_for_file
+from storefront.reviews import product_ratings_refresh
 
 BATCH_SIZE = 500
 

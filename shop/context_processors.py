@@ -2,7 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from checkout.cart import cart_for_request
-from storefront.selectors import category_menu
+from storefront.catalog import category_menu
 
 
 def shop(request: HttpRequest) -> dict:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkout.models import Order, OutboxEmail
-from storefront.selectors import low_stock_summary
+from storefront.stock import low_stock_summary
 
 S = Order.Status
 

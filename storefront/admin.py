@@ -2,9 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import F
 
-from storefront import services
 from storefront.errors import StorefrontError
-from storefront.stock import stock_adjust
+from storefront.images import image_renditions_make
 from storefront.models import (
     Category,
     OptionType,
@@ -17,6 +16,8 @@ from storefront.models import (
     Variant,
     WishlistItem,
 )
+from storefront.reviews import review_delete, review_set_hidden
+from storefront.stock import stock_adjust
 
 
 @admin.register(Category)
@@ -151,7 +152,7 @@ class ProductAdmin(admin.ModelAdmin):
         if formset.model is ProductImage:
             for image_form in formset.forms:
                 if image_form.instance.pk and "image" in image_form.changed_data:
-                    services.image_renditions_make(image=image_form.instance)
+                    image_renditions_make(image=image_form.instance)
 
     def _save_variants(self, request, formset) -> None:
         for variant in formset.save(commit=False):
@@ -231,7 +232,7 @@ class ProductImageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if "image" in form.changed_data:
-            services.image_renditions_make(image=obj)
+            image_renditions_make(image=obj)
 
 
 @admin.register(Review)
@@ -250,26 +251,26 @@ class ReviewAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Only `hidden` is editable: go through the service so the product's rating follows.
         if change and "hidden" in form.changed_data:
-            services.review_set_hidden(review=obj, hidden=obj.hidden)
+            review_set_hidden(review=obj, hidden=obj.hidden)
         else:
             super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
-        services.review_delete(review=obj)
+        review_delete(review=obj)
 
     def delete_queryset(self, request, queryset):
         for review in queryset:
-            services.review_delete(review=review)
+            review_delete(review=review)
 
     @admin.action(description="Hide selected reviews")
     def hide_reviews(self, request, queryset):
         for review in queryset:
-            services.review_set_hidden(review=review, hidden=True)
+            review_set_hidden(review=review, hidden=True)
 
     @admin.action(description="Show selected reviews again")
     def show_reviews(self, request, queryset):
         for review in queryset:
-            services.review_set_hidden(review=review, hidden=False)
+            review_set_hidden(review=review, hidden=False)
 
 
 @admin.register(StockAlert)

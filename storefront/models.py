@@ -50,7 +50,7 @@ class Product(models.Model):
                                  help_text="Which tax rate applies (e.g. books and food are often reduced).")
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     updated = models.DateTimeField(auto_now=True)
-    # Kept by storefront.services.review_save / review_set_hidden (never edited by hand):
+    # Kept by storefront.reviews.review_save / review_set_hidden (never edited by hand):
     # the average and count of visible reviews, for cards, sorting and the rating filter.
     rating_avg = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True, editable=False)
     rating_count = models.PositiveIntegerField(default=0, editable=False)
@@ -154,7 +154,8 @@ class Variant(models.Model):
 
     @property
     def purchasable(self) -> bool:
-        """On sale: an active variant of an active product (it may still be sold out)."""
+        """The one rule for "can this be bought at all": an active variant of an active product.
+        (Whether enough units are left is asked where a quantity is known.)"""
         return self.active and self.product.active
 
 
@@ -166,7 +167,7 @@ class ProductImage(models.Model):
     alt = models.CharField(max_length=200, help_text="Describe the picture for people who cannot see it.")
     position = models.PositiveIntegerField(default=0)
     # {"240": "products/renditions/x-240.webp", ...}: made once at upload by
-    # storefront.services.image_renditions_make, never on a page view.
+    # storefront.images.image_renditions_make, never on a page view.
     renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
@@ -202,7 +203,7 @@ class ProductImage(models.Model):
 
 
 class Review(models.Model):
-    """One shopper's rating of one product. Written only through storefront.services."""
+    """One shopper's rating of one product. Written only through storefront.reviews."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")

@@ -9,13 +9,20 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from core.pagecache import bump_catalog_version
+from storefront.catalog import CATEGORY_TREE_KEY
 from storefront.models import (
-    Category, OptionType, OptionValue, Product, ProductImage, Review, StockMovement, Variant,
+    Category,
+    OptionType,
+    OptionValue,
+    Product,
+    ProductImage,
+    Review,
+    StockMovement,
+    Variant,
 )
-from storefront.selectors import CATEGORY_TREE_KEY
-from storefront.services import wishlist_add_pending
 from storefront.stock import stock_changed
 from storefront.tasks import send_back_in_stock
+from storefront.wishlist import wishlist_add_pending
 
 
 @receiver([post_save, post_delete], sender=Category)

@@ -3,8 +3,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from storefront.catalog import sitemap_products
 from storefront.models import Category
-from storefront.selectors import sitemap_products
 
 
 class HomeSitemap(Sitemap):

@@ -4,6 +4,8 @@ Promises: stock never goes below zero (every decrement is one conditional UPDATE
 a sale is never undone by a staff edit (changes are applied to the current value,
 never written as an absolute number), and every change that makes a variant sold
 out or available again is announced with `stock_changed` once it is committed.
+
+It also answers what is running low (the staff dashboard and the daily digest).
 """
 
 from __future__ import annotations
@@ -106,3 +108,27 @@ def stock_adjust(*, variant_id: int, change: int, reason: str, note: str = "", a
                   restocked=[variant_id] if before == 0 and after > 0 else [])
     logger.info("Stock of %s changed by %+d to %d (%s) by %s", variant.sku, change, after, reason, actor)
     return movement
+
+
+# --------------------------------------------------------------------------
+# Reads of stock
+# --------------------------------------------------------------------------
+
+
+def low_stock_variants():
+    """Active variants of active products at or below their own low-stock threshold."""
+    return (
+        Variant.objects.filter(active=True, product__active=True, stock__lte=F("low_stock_threshold"))
+        .select_related("product")
+        .order_by("stock", "product__name", "id")
+    )
+
+
+def low_stock_summary() -> dict:
+    """For the staff dashboard: how many are low, the worst few, and the filtered list."""
+    low = low_stock_variants()
+    return {
+        "low_stock": low.count(),
+        "low_stock_items": list(low[:8]),
+        "low_stock_url": "/admin/storefront/variant/?stock_level=low",
+    }

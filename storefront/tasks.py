@@ -3,15 +3,15 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from storefront import services
+from storefront import alerts
 
 
 @db_task(retries=6, retry_delay=15, retry_backoff=2)
 def send_back_in_stock(variant_id: int) -> None:
-    services.stock_alerts_send(variant_id=variant_id)
+    alerts.stock_alerts_send(variant_id=variant_id)
 
 
 @db_periodic_task(crontab(hour="7", minute="0"))
 def low_stock_digest() -> None:
     """Every morning: staff get the list of what is running low."""
-    services.low_stock_digest_send()
+    alerts.low_stock_digest_send()

@@ -1,7 +1,5 @@
-import json
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -16,11 +14,17 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 from core.htmx import is_fragment_request
 from core.http import absolute_url, safe_next
 from core.pagecache import cached_for_catalog, shared_page
-from storefront import selectors, services
-from storefront.models import Product, Review
-from storefront.selectors import SORTS, CatalogFilters
+from storefront import wishlist as wishlist_services  # the module; `wishlist` is a view below
+from storefront.alerts import stock_alert_subscribe
+from storefront.catalog import category_tree, home_products
 from storefront.errors import StorefrontError
-from storefront.services import ReviewData
+from storefront.filters import SORTS, CatalogFilterForm
+from storefront.listing import product_listing
+from storefront.models import Product
+from storefront.product_page import product_page
+from storefront.reviews import ReviewData, review_save
+from storefront.search import search_suggestions
+from storefront.selectors import review_of, user_can_review, wishlist_ids, wishlist_products
 
 LISTING_SORTS = [(k, v) for k, v in SORTS.items() if k != "relevance"]
 
@@ -40,7 +44,7 @@ def _listing_context(request: HttpRequest, listing, *, path: str) -> dict:
     return {
         "listing": listing,
         "filters": filters,
-        "wishlisted": selectors.wishlist_ids(request.user),
+        "wishlisted": wishlist_ids(request.user),
         "next_url": f"{path}?{urlencode(next_params)}",
         "clear_url": url(category="", min_price="", max_price="", in_stock="", rating=""),
         "in_stock_url": url(in_stock="" if filters.in_stock else "1"),
@@ -50,8 +54,8 @@ def _listing_context(request: HttpRequest, listing, *, path: str) -> dict:
 @shared_page
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    context = selectors.home_products() | {
-        "wishlisted": selectors.wishlist_ids(request.user),
+    context = home_products() | {
+        "wishlisted": wishlist_ids(request.user),
         "canonical": absolute_url("/"),
     }
     return render(request, "storefront/home.html", context)
@@ -61,14 +65,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    tree = selectors.category_tree()
+    tree = category_tree()
     current = tree.by_slug(slug)
     if current is None:
         raise Http404("No such category.")
-    filters = CatalogFilters.from_query(request.GET)
-    filters.query = ""  # a category page does not search; the search page does
-    listing = selectors.product_listing(filters=filters, scope=current, append=is_fragment_request(request) and
-                                        request.GET.get("more") == "1")
+    filters = CatalogFilterForm(request.GET).filters  # a category page does not search; the search page does
+    listing = product_listing(filters=filters, scope=current, append=is_fragment_request(request) and
+                              request.GET.get("more") == "1")
     path = current.url
     context = _listing_context(request, listing, path=path) | {
         "category": current,
@@ -95,11 +98,11 @@ def _render_listing(request: HttpRequest, template: str, context: dict) -> HttpR
 @require_GET
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
-    filters = CatalogFilters.from_query(request.GET, search=True)
+    filters = CatalogFilterForm(request.GET, search=True).filters
     listing = None
     if filters.query:
-        listing = selectors.product_listing(filters=filters, append=is_fragment_request(request) and
-                                            request.GET.get("more") == "1")
+        listing = product_listing(filters=filters, append=is_fragment_request(request) and
+                                  request.GET.get("more") == "1")
     path = reverse("storefront:search")
     context = {
         "query": filters.query,
@@ -118,12 +121,12 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def suggest(request: HttpRequest) -> HttpResponse:
-    query = " ".join((request.GET.get("q") or "").split())[:100]
+    query = CatalogFilterForm(request.GET, search=True).filters.query
     if not is_fragment_request(request):  # without JavaScript the full results page is the answer
         return redirect(f"{reverse('storefront:search')}?{urlencode({'q': query})}")
     # The same for every shopper: cached per query and catalog version, also for shoppers with a session.
     html = cached_for_catalog(f"suggest:{query}", lambda: render_to_string(
-        "includes/suggestions.html", {"query": query, "suggestions": selectors.search_suggestions(query=query)},
+        "includes/suggestions.html", {"query": query, "suggestions": search_suggestions(query=query)},
     ))
     return HttpResponse(html)
 
@@ -132,106 +135,21 @@ def suggest(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def product(request: HttpRequest, slug: str) -> HttpResponse:
-    item = selectors.product_for_page(slug=slug)
-    if item is None:
+    page = product_page(
+        slug=slug, params=request.GET, user=request.user, htmx=bool(request.htmx),
+        trigger=request.htmx.trigger_name if request.htmx else "", full=not is_fragment_request(request),
+    )
+    if page is None:
         raise Http404("No such product.")
-    variants = list(item.variants.all())
-    if not variants:
-        raise Http404("No such product.")
-
-    chosen = None
-    requested = request.GET.get("variant")
-    if requested:
-        chosen = next((v for v in variants if str(v.pk) == requested), None)
-    if chosen is None:
-        changed = request.htmx.trigger_name if request.htmx else ""
-        chosen = selectors.variant_from_options(variants, request.GET, changed or "")
-        if chosen is not None and not request.htmx:
-            # The no-JavaScript form sent option values: settle on one shareable URL.
-            return redirect(f"{item.get_absolute_url()}?variant={chosen.pk}")
-    if chosen is None:
-        chosen = next((v for v in variants if v.stock > 0), variants[0])
-
-    images = list(item.images.all())
-    photo = next((i for i in images if i.pk == chosen.image_id), images[0] if images else None)
-    context = {
-        "product": item,
-        "variants": variants,
-        "variant": chosen,
-        "option_groups": selectors.option_groups(variants, chosen),
-        "photo": photo,
-        "images": images,
-        "max_quantity": max(min(chosen.stock, settings.SHOP_MAX_LINE_QUANTITY), 1),
-        "wishlisted": selectors.wishlist_ids(request.user),
+    if page.redirect_to:
+        return redirect(page.redirect_to)
+    context = page.context() | {
+        "wishlisted": wishlist_ids(request.user),
         "alert_email": request.user.email if request.user.is_authenticated else "",
     }
-    variant_url = f"{item.get_absolute_url()}?variant={chosen.pk}"
     if is_fragment_request(request):
-        return push_url(render(request, "storefront/product.html#variant-update", context), variant_url)
-
-    tree = selectors.category_tree()
-    can_review = selectors.user_bought_product(user=request.user, product_id=item.pk)
-    context |= {
-        "breadcrumbs": tree.ancestors(item.category_id),
-        "reviews": selectors.product_reviews(product=item),
-        "my_review": selectors.review_of(user=request.user, product=item) if can_review else None,
-        "can_review": can_review,
-        "related": selectors.related_products(product=item),
-        "canonical": absolute_url(item.get_absolute_url()),
-        "currency": settings.SHOP_CURRENCY.upper(),
-        "json_ld": _product_json_ld(item, variants, images, tree.ancestors(item.category_id)),
-    }
+        return push_url(render(request, "storefront/product.html#variant-update", context), page.variant_url)
     return render(request, "storefront/product.html", context)
-
-
-def _availability(stock: int) -> str:
-    return "https://schema.org/InStock" if stock > 0 else "https://schema.org/OutOfStock"
-
-
-def _product_json_ld(item: Product, variants, images, crumbs) -> str:
-    """schema.org Product (offers, availability, rating) and BreadcrumbList, as JSON."""
-    currency = settings.SHOP_CURRENCY.upper()
-    url = absolute_url(item.get_absolute_url())
-    prices = [v.price for v in variants]
-    in_stock = sum(v.stock for v in variants)
-    if len(variants) == 1:
-        offers = {"@type": "Offer", "price": f"{prices[0]:.2f}", "priceCurrency": currency,
-                  "availability": _availability(in_stock), "url": url, "sku": variants[0].sku}
-    else:
-        offers = {"@type": "AggregateOffer", "lowPrice": f"{min(prices):.2f}", "highPrice": f"{max(prices):.2f}",
-                  "offerCount": len(variants), "priceCurrency": currency, "availability": _availability(in_stock),
-                  "offers": [
-                      {"@type": "Offer", "sku": v.sku, "name": v.label or item.name, "price": f"{v.price:.2f}",
-                       "priceCurrency": currency, "availability": _availability(v.stock),
-                       "url": f"{url}?variant={v.pk}"}
-                      for v in variants
-                  ]}
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Product",
-        "name": item.name,
-        "description": item.description,
-        "url": url,
-        "sku": variants[0].sku,
-        "category": item.category.name,
-        "brand": {"@type": "Brand", "name": settings.SHOP_NAME},
-        "image": [absolute_url(i.image.url) if i.image.url.startswith("/") else i.image.url for i in images],
-        "offers": offers,
-    }
-    if item.rating_count:
-        data["aggregateRating"] = {"@type": "AggregateRating", "ratingValue": f"{item.rating_avg:.2f}",
-                                   "reviewCount": item.rating_count, "bestRating": "5", "worstRating": "1"}
-    breadcrumbs = {
-        "@context": "https://schema.org",
-        "@type": "BreadcrumbList",
-        "itemListElement": [
-            {"@type": "ListItem", "position": n, "name": c.name, "item": absolute_url(c.url)}
-            for n, c in enumerate(crumbs, start=1)
-        ] + [{"@type": "ListItem", "position": len(crumbs) + 1, "name": item.name, "item": url}],
-    }
-    text = json.dumps([data, breadcrumbs], ensure_ascii=False)
-    # Safe inside <script>: no "</script>", no HTML comment openers.
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 # --------------------------------------------------------------------------
@@ -245,8 +163,8 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
     item = get_object_or_404(Product.objects.visible(), slug=slug)
     if not request.user.is_authenticated:
         return redirect_to_login(f"{item.get_absolute_url()}#reviews")
-    existing = Review.objects.filter(product=item, user=request.user).first()
-    can_review = selectors.user_bought_product(user=request.user, product_id=item.pk)
+    existing = review_of(user=request.user, product=item)
+    can_review = user_can_review(user=request.user, product_id=item.pk)
     error = ""
     values = {"rating": existing.rating if existing else 0, "title": existing.title if existing else "",
               "body": existing.body if existing else ""}
@@ -257,7 +175,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
             rating = 0
         values = {"rating": rating, "title": request.POST.get("title", ""), "body": request.POST.get("body", "")}
         try:
-            services.review_save(user=request.user, product=item, data=ReviewData(**values))
+            review_save(user=request.user, product=item, data=ReviewData(**values))
         except StorefrontError as exc:
             error = exc.message
         else:
@@ -282,7 +200,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def wishlist(request: HttpRequest) -> HttpResponse:
-    products = selectors.wishlist_products(request.user)
+    products = wishlist_products(request.user)
     return render(request, "storefront/wishlist.html", {
         "products": products, "wishlisted": {p.pk for p in products}, "noindex": True,
     })
@@ -293,14 +211,14 @@ def wishlist_toggle(request: HttpRequest, product_id: int) -> HttpResponse:
     item = get_object_or_404(Product.objects.visible(), pk=product_id)
     back = safe_next(request, item.get_absolute_url())
     if not request.user.is_authenticated:
-        services.wishlist_remember_for_guest(session=request.session, product_id=item.pk)
+        wishlist_services.wishlist_remember_for_guest(session=request.session, product_id=item.pk)
         messages.info(request, f"Sign in to save {item.name} to your wishlist. We will add it as soon as you have.")
         login = f"{reverse('account_login')}?{urlencode({'next': back})}"
         if request.htmx:
             return HttpResponseClientRedirect(login)
         return HttpResponseRedirect(login)
     try:
-        saved = services.wishlist_toggle(user=request.user, product_id=item.pk)
+        saved = wishlist_services.wishlist_toggle(user=request.user, product_id=item.pk)
     except StorefrontError as exc:
         messages.error(request, exc.message)
         return redirect(back)
@@ -331,7 +249,7 @@ def stock_alert(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         if not variant_id:
             raise StorefrontError("Please choose an option first.")
-        services.stock_alert_subscribe(variant_id=variant_id, email=email)
+        stock_alert_subscribe(variant_id=variant_id, email=email)
         message, ok = f"Thanks! We will email {email.strip().lower()} once when it is back.", True
     except StorefrontError as exc:
         message, ok = exc.message, False

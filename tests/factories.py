@@ -134,7 +134,7 @@ def paid_order(*, user, variant: Variant, status: str = "paid"):
 
 def review(*, product_obj: Product, rating: int = 5, title: str = "", body: str = "", user_obj=None):
     """A review written through the service, by a customer who bought the product."""
-    from storefront.services import ReviewData, review_save
+    from storefront.reviews import ReviewData, review_save
 
     author = user_obj or user()
     paid_order(user=author, variant=product_obj.variants.first())
@@ -149,8 +149,8 @@ def product_image(*, product_obj: Product, alt: str = "A product photo", colour:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
+    from storefront.images import image_renditions_make
     from storefront.models import ProductImage
-    from storefront.services import image_renditions_make
 
     buf = io.BytesIO()
     Image.new("RGB", (size, size), colour).save(buf, "JPEG")

@@ -4,7 +4,6 @@
 from checkout.models.carts import Cart, CartLine
 from checkout.models.discounts import DiscountCode, normalize_code
 from checkout.models.orders import (
-    BOUGHT_STATUSES,
     ORDER_TIMESTAMPS,
     ORDER_TRANSITIONS,
     Order,
@@ -21,7 +20,7 @@ from checkout.models.shipping import ShippingMethod, ShippingWeightBand, Shippin
 from checkout.models.tax import TaxRate
 
 __all__ = [
-    "BOUGHT_STATUSES", "ORDER_TIMESTAMPS", "ORDER_TRANSITIONS", "Cart", "CartLine", "DiscountCode", "Order",
+    "ORDER_TIMESTAMPS", "ORDER_TRANSITIONS", "Cart", "CartLine", "DiscountCode", "Order",
     "OrderEvent", "OrderLine", "OutboxEmail", "Payment", "Refund", "ShippingMethod", "ShippingWeightBand",
     "ShippingZone", "TaxRate", "WebhookEvent", "new_access_token", "new_order_number",
     "normalize_code", "normalize_order_number",

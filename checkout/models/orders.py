@@ -189,8 +189,6 @@ ORDER_TRANSITIONS: dict[str, set[str]] = {
 }
 ORDER_TIMESTAMPS = {_S.PAID: "paid_at", _S.SHIPPED: "shipped_at", _S.DELIVERED: "delivered_at",
                     _S.CANCELLED: "cancelled_at"}
-# Paid for, in any stage of fulfilment: what counts as "bought" (reviews, the dashboard).
-BOUGHT_STATUSES = (_S.PAID, _S.PROCESSING, _S.SHIPPED, _S.DELIVERED)
 
 
 class OrderLine(models.Model):

@@ -3,8 +3,10 @@
 from decimal import Decimal
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 
+from storefront.filters import CatalogFilterForm, CatalogFilters
 from storefront.models import Product, Variant
 from tests import factories
 from tests.support.html import label_names
@@ -83,3 +85,16 @@ def test_canonical_url_drops_filters_and_sort(client, shelf):
 def test_search_page_filters_by_category(client, shelf):
     html = client.get(reverse("storefront:search") + "?q=tee&category=t-shirts").content.decode()
     assert "Boxy Tee" in html and "Wool Beanie" not in html
+
+
+def test_bad_filter_values_are_ignored_never_an_error():
+    form = CatalogFilterForm(QueryDict("sort=bogus&rating=7&min_price=abc&max_price=-3&page=x&in_stock=0&q=mug"))
+    assert form.filters == CatalogFilters()  # a category page does not search either
+
+
+def test_prices_in_the_wrong_order_are_swapped_and_relevance_is_for_search_only():
+    filters = CatalogFilterForm(QueryDict("min_price=%2440&max_price=18.5&sort=relevance")).filters
+    assert (filters.price_min, filters.price_max, filters.sort) == (Decimal("18.50"), Decimal("40.00"), "newest")
+    filters = CatalogFilterForm(QueryDict("q=+blue+++mug+&sort=relevance&page=3"), search=True).filters
+    assert (filters.query, filters.sort) == ("blue mug", "relevance")
+    assert filters.params(page="") == {"q": "blue mug"}

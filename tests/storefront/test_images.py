@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from storefront.images import image_renditions_make
 from storefront.models import ProductImage
-from storefront.services import image_renditions_make
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from storefront.errors import StorefrontError
 from storefront.models import Product, Review
-from storefront.services import ReviewData, review_save, review_set_hidden
+from storefront.reviews import ReviewData, review_save, review_set_hidden
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -103,14 +103,14 @@ def test_staff_hide_in_admin_through_the_service(admin_client):
 @pytest.mark.django_db
 def test_a_shipped_or_delivered_order_still_counts_as_bought_but_a_full_refund_does_not():
     from checkout.models import Order
-    from storefront.selectors import user_bought_product
+    from storefront.selectors import user_can_review
 
     customer = factories.user()
     variant = factories.variant(stock=5)
     order = factories.paid_order(user=customer, variant=variant, status="delivered")
-    assert user_bought_product(user=customer, product_id=variant.product_id)
+    assert user_can_review(user=customer, product_id=variant.product_id)
     Order.objects.filter(pk=order.pk).update(payment_state="refunded", amount_refunded=order.amount_paid)
-    assert not user_bought_product(user=customer, product_id=variant.product_id)
+    assert not user_can_review(user=customer, product_id=variant.product_id)
     other = factories.user()
     factories.paid_order(user=other, variant=variant, status="cancelled")
-    assert not user_bought_product(user=other, product_id=variant.product_id)
+    assert not user_can_review(user=other, product_id=variant.product_id)

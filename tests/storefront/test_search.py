@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from storefront.selectors import search_products, search_suggestions
+from storefront.search import search_products, search_suggestions
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from storefront.alerts import stock_alert_subscribe, stock_alerts_send
 from storefront.errors import StorefrontError
 from storefront.models import StockAlert, Variant
-from storefront.services import stock_alert_subscribe, stock_alerts_send
 from tests import factories
 
 pytestmark = pytest.mark.django_db

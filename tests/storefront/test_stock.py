@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from checkout.services.orders import order_place
-from storefront import services
+from storefront import alerts
 from storefront.errors import StorefrontError
 from storefront.models import StockMovement, Variant
 from storefront.stock import stock_adjust
@@ -58,12 +58,12 @@ def test_low_stock_on_the_dashboard_and_in_the_daily_digest(admin_client, mailou
     assert "Low stock" in html and "Nearly Gone" in html and "Plenty" not in html
     listing = admin_client.get(reverse("admin:storefront_variant_changelist") + "?stock_level=low").content.decode()
     assert low.sku in listing
-    assert services.low_stock_digest_send() == 1
+    assert alerts.low_stock_digest_send() == 1
     digest = mailoutbox[-1]
     assert digest.to == ["warehouse@example.com"] and "Nearly Gone" in digest.body and "1 item" in digest.subject
 
 
 def test_no_digest_when_nothing_is_low(mailoutbox):
     factories.variant(stock=50)
-    assert services.low_stock_digest_send() == 0
+    assert alerts.low_stock_digest_send() == 0
     assert mailoutbox == []

@@ -1,0 +1,166 @@
+"""Reads of the catalog that need care: fixed query counts, the cached category tree.
+
+The category tree comes from the cache; a page of products is one query plus two
+prefetches (variants, images). Search is in `search`, a filtered page with its
+counts in `listing`, the product page in `product_page`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from storefront.models import Category, Product, ProductImage, Variant
+
+CATEGORY_TREE_KEY = "storefront:category-tree:v2"
+CACHE_SECONDS = 60 * 60
+
+
+# --------------------------------------------------------------------------
+# Categories (cached tree)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MenuCategory:
+    name: str
+    slug: str
+    url: str
+
+
+@dataclass(frozen=True)
+class TreeCategory:
+    id: int
+    name: str
+    slug: str
+    url: str
+    parent_id: int | None
+    description: str
+
+
+@dataclass(frozen=True)
+class CategoryTree:
+    nodes: dict[int, TreeCategory]
+    children: dict[int | None, list[int]]
+
+    def by_slug(self, slug: str) -> TreeCategory | None:
+        return next((c for c in self.nodes.values() if c.slug == slug), None)
+
+    def descendant_ids(self, category_id: int) -> list[int]:
+        found, todo = [], [category_id]
+        while todo:
+            cid = todo.pop()
+            found.append(cid)
+            todo.extend(self.children.get(cid, []))
+        return found
+
+    def ancestors(self, category_id: int) -> list[TreeCategory]:
+        """From the top level down to the category itself (for breadcrumbs)."""
+        chain, cid = [], category_id
+        while cid is not None and cid in self.nodes and len(chain) < 20:
+            chain.append(self.nodes[cid])
+            cid = self.nodes[cid].parent_id
+        return chain[::-1]
+
+    def top_level(self) -> list[TreeCategory]:
+        return [self.nodes[c] for c in self.children.get(None, [])]
+
+    def children_of(self, category_id: int | None) -> list[TreeCategory]:
+        return [self.nodes[c] for c in self.children.get(category_id, [])]
+
+
+def _cache_get(key: str):
+    try:
+        return cache.get(key)
+    except Exception:  # the cache fails open: a broken Redis never breaks a page
+        return None
+
+
+def _cache_set(key: str, value, seconds: int = CACHE_SECONDS) -> None:
+    try:
+        cache.set(key, value, seconds)
+    except Exception:
+        pass
+
+
+def category_tree() -> CategoryTree:
+    """Every category, cached until one changes (storefront.signals clears it)."""
+    tree = _cache_get(CATEGORY_TREE_KEY)
+    if tree is None:
+        nodes: dict[int, TreeCategory] = {}
+        children: dict[int | None, list[int]] = {}
+        for c in Category.objects.all():  # ordered by position, name
+            nodes[c.pk] = TreeCategory(c.pk, c.name, c.slug, c.get_absolute_url(), c.parent_id, c.description)
+            children.setdefault(c.parent_id, []).append(c.pk)
+        tree = CategoryTree(nodes, children)
+        _cache_set(CATEGORY_TREE_KEY, tree)
+    return tree
+
+
+def category_menu() -> list[MenuCategory]:
+    """Top-level categories for the header (from the cached tree)."""
+    return [MenuCategory(c.name, c.slug, c.url) for c in category_tree().top_level()]
+
+
+# --------------------------------------------------------------------------
+# Product lists
+# --------------------------------------------------------------------------
+
+
+def active_variants() -> QuerySet[Variant]:
+    """Variants on sale (their product's own `active` is checked by the product query)."""
+    return Variant.objects.filter(active=True)
+
+
+def visible_products() -> QuerySet[Product]:
+    """Active products that have at least one active variant (something to buy)."""
+    return Product.objects.visible().filter(
+        Exists(active_variants().filter(product=OuterRef("pk")))
+    )
+
+
+def card_prefetches() -> list[Prefetch]:
+    return [
+        Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
+        Prefetch("variants", queryset=active_variants().order_by("position", "id")),
+    ]
+
+
+def with_card_data(products: list[Product]) -> list[Product]:
+    """Price range, stock and the picture for cards, from the prefetched rows (no queries)."""
+    for p in products:
+        variants = list(p.variants.all())
+        prices = [v.price for v in variants]
+        p.min_price = min(prices) if prices else None
+        p.max_price = max(prices) if prices else None
+        p.variant_count = len(variants)
+        p.total_stock = sum(v.stock for v in variants)
+        p.single_variant = variants[0] if len(variants) == 1 else None
+        images = list(p.images.all())
+        p.card_image = images[0] if images else None
+    return products
+
+
+def product_cards() -> QuerySet[Product]:
+    """Visible products with what a card shows, in a fixed number of queries."""
+    return visible_products().select_related("category").prefetch_related(*card_prefetches())
+
+
+def home_products() -> dict[str, list[Product]]:
+    cards = product_cards()
+    featured = with_card_data(list(cards.filter(featured=True).order_by("-created", "-id")[:8]))
+    newest = with_card_data(list(cards.order_by("-created", "-id")[:8]))
+    return {"featured": featured, "newest": newest}
+
+
+def related_products(*, product: Product, limit: int = 4) -> list[Product]:
+    return with_card_data(list(
+        product_cards().filter(category_id=product.category_id).exclude(pk=product.pk)
+        .order_by("-rating_count", "-created")[:limit]
+    ))
+
+
+def sitemap_products() -> QuerySet[Product]:
+    return visible_products().only("slug", "updated").order_by("id")

@@ -1,0 +1,10 @@
+"""Where the apps above the storefront (checkout) join in, without the storefront importing them.
+
+Each hook is a signal sent with a sender; receivers live in the app that knows the answer.
+"""
+
+from django.dispatch import Signal
+
+# Sent (sender=Product, user=..., product_id=...) to ask whether a signed-in shopper may
+# review a product. A receiver returns True when they may (checkout: they bought it).
+review_eligibility = Signal()

@@ -1,0 +1,272 @@
+"""The product page: the product with its variants, the options a shopper chooses from,
+the chosen variant and its photo, and the page's structured data (schema.org JSON-LD)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import QueryDict
+
+from core.http import absolute_url
+from storefront.catalog import active_variants, category_tree, related_products
+from storefront.models import OptionValue, Product, ProductImage, Review, Variant
+from storefront.selectors import product_reviews, review_of, user_can_review
+
+
+def product_for_page(*, slug: str) -> Product | None:
+    return (
+        Product.objects.visible()
+        .select_related("category")
+        .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
+            Prefetch(
+                "variants",
+                queryset=active_variants()
+                .order_by("position", "id")
+                .prefetch_related(
+                    Prefetch("option_values", queryset=OptionValue.objects.select_related("option_type"))
+                ),
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+@dataclass
+class OptionChoice:
+    id: str  # stable element id, so keyboard focus survives the htmx swap
+    name: str  # the radio group's name
+    value: str  # what the radio submits
+    label: str
+    selected: bool
+    available: bool  # this combination exists
+    sold_out: bool
+    variant_id: int  # the variant this choice leads to
+
+
+@dataclass
+class OptionGroup:
+    name: str
+    field: str
+    choices: list[OptionChoice]
+
+
+def _values_of(variant: Variant) -> dict[int, OptionValue]:
+    return {ov.option_type_id: ov for ov in variant.option_values.all()}
+
+
+def option_groups(variants: list[Variant], chosen: Variant) -> list[OptionGroup]:
+    """The option controls: one group per option type, each value marked as chosen,
+    not made in the current combination, or sold out.
+
+    Products whose variants have no option values get one group of variant labels.
+    """
+    values = {v.pk: _values_of(v) for v in variants}
+    types = {}
+    for v in variants:
+        for ov in values[v.pk].values():
+            types.setdefault(ov.option_type_id, ov.option_type)
+    if not types:
+        return [OptionGroup("Option", "variant", [
+            OptionChoice(
+                id=f"variant-{v.pk}", name="variant", value=str(v.pk), label=v.label or v.sku,
+                selected=v.pk == chosen.pk, available=True, sold_out=v.stock == 0, variant_id=v.pk,
+            )
+            for v in variants
+        ])]
+    current = values[chosen.pk]
+    groups = []
+    for type_id, option_type in sorted(types.items(), key=lambda t: (t[1].position, t[1].name)):
+        seen: dict[int, OptionValue] = {}
+        for v in variants:
+            ov = values[v.pk].get(type_id)
+            if ov is not None:
+                seen.setdefault(ov.pk, ov)
+        choices = []
+        for ov in sorted(seen.values(), key=lambda o: (o.position, o.value)):
+            wanted = {k: o.pk for k, o in current.items()} | {type_id: ov.pk}
+            exact = next((v for v in variants if {k: o.pk for k, o in values[v.pk].items()} == wanted), None)
+            fallback = exact or next(
+                (v for v in variants if values[v.pk].get(type_id) == ov and v.stock > 0),
+                next(v for v in variants if values[v.pk].get(type_id) == ov),
+            )
+            choices.append(OptionChoice(
+                id=f"opt-{type_id}-{ov.pk}", name=f"o{type_id}", value=str(ov.pk), label=ov.value,
+                selected=current.get(type_id) == ov, available=exact is not None,
+                sold_out=exact is not None and exact.stock == 0, variant_id=fallback.pk,
+            ))
+        groups.append(OptionGroup(option_type.name, f"o{type_id}", choices))
+    return groups
+
+
+def variant_from_options(variants: list[Variant], params: QueryDict, changed: str = "") -> Variant | None:
+    """The variant for submitted option values (o<type id>=<value id>).
+
+    An exact combination wins; if it is not made, the variant that keeps the value
+    the shopper just changed (htmx tells us which) and most of the others.
+    """
+    wanted: dict[int, int] = {}
+    for key, value in params.items():
+        if key.startswith("o") and key[1:].isdigit() and value.isdigit():
+            wanted[int(key[1:])] = int(value)
+    if not wanted:
+        return None
+    changed_type = int(changed[1:]) if changed.startswith("o") and changed[1:].isdigit() else None
+
+    def score(v: Variant) -> tuple:
+        have = {k: o.pk for k, o in _values_of(v).items()}
+        keeps_changed = changed_type is None or have.get(changed_type) == wanted.get(changed_type)
+        matches = sum(1 for k, val in wanted.items() if have.get(k) == val)
+        return (keeps_changed, matches, v.stock > 0)
+
+    best = max(variants, key=score)
+    return best if score(best)[1] else None
+
+
+# --------------------------------------------------------------------------
+# The page
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class ProductPage:
+    """What the product page shows: the variant panel, and on a full page the rest."""
+
+    product: Product
+    variants: list[Variant]
+    variant: Variant
+    option_groups: list[OptionGroup]
+    photo: ProductImage | None
+    images: list[ProductImage]
+    max_quantity: int
+    # Set when the page should answer with a redirect to this URL instead.
+    redirect_to: str = ""
+    # The rest of a full page (left empty for htmx's variant panel):
+    breadcrumbs: list = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    my_review: Review | None = None
+    can_review: bool = False
+    related: list[Product] = field(default_factory=list)
+    canonical: str = ""
+    currency: str = ""
+    json_ld: str = ""
+
+    @property
+    def variant_url(self) -> str:
+        """The chosen variant's shareable URL."""
+        return f"{self.product.get_absolute_url()}?variant={self.variant.pk}"
+
+    def context(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "redirect_to"}
+
+
+def product_page(
+    *, slug: str, params: QueryDict, user, htmx: bool = False, trigger: str = "", full: bool = True
+) -> ProductPage | None:
+    """The product page for `slug` and the query string `params`, or None (404).
+
+    The variant is the one in ?variant=, else the one the option values (o<type id>=<value id>)
+    choose (`trigger` names the control htmx says was changed), else the first in stock. Option
+    values sent without htmx (the no-JavaScript form) settle on the variant's URL: `redirect_to`.
+    `full` is the whole page; without it, only the variant panel htmx swaps.
+    """
+    item = product_for_page(slug=slug)
+    if item is None:
+        return None
+    variants = list(item.variants.all())
+    if not variants:
+        return None
+
+    chosen, redirect_to = None, ""
+    requested = params.get("variant")
+    if requested:
+        chosen = next((v for v in variants if str(v.pk) == requested), None)
+    if chosen is None:
+        chosen = variant_from_options(variants, params, trigger or "")
+        if chosen is not None and not htmx:
+            # The no-JavaScript form sent option values: settle on one shareable URL.
+            redirect_to = f"{item.get_absolute_url()}?variant={chosen.pk}"
+    if chosen is None:
+        chosen = next((v for v in variants if v.stock > 0), variants[0])
+
+    images = list(item.images.all())
+    page = ProductPage(
+        product=item,
+        variants=variants,
+        variant=chosen,
+        option_groups=option_groups(variants, chosen),
+        photo=next((i for i in images if i.pk == chosen.image_id), images[0] if images else None),
+        images=images,
+        max_quantity=max(min(chosen.stock, settings.SHOP_MAX_LINE_QUANTITY), 1),
+        redirect_to=redirect_to,
+    )
+    if full and not redirect_to:
+        crumbs = category_tree().ancestors(item.category_id)
+        page.breadcrumbs = crumbs
+        page.can_review = user_can_review(user=user, product_id=item.pk)
+        page.reviews = product_reviews(product=item)
+        page.my_review = review_of(user=user, product=item) if page.can_review else None
+        page.related = related_products(product=item)
+        page.canonical = absolute_url(item.get_absolute_url())
+        page.currency = settings.SHOP_CURRENCY.upper()
+        page.json_ld = _product_json_ld(item, variants, images, crumbs)
+    return page
+
+
+# --------------------------------------------------------------------------
+# Structured data
+# --------------------------------------------------------------------------
+
+
+def _availability(stock: int) -> str:
+    return "https://schema.org/InStock" if stock > 0 else "https://schema.org/OutOfStock"
+
+
+def _product_json_ld(item: Product, variants, images, crumbs) -> str:
+    """schema.org Product (offers, availability, rating) and BreadcrumbList, as JSON."""
+    currency = settings.SHOP_CURRENCY.upper()
+    url = absolute_url(item.get_absolute_url())
+    prices = [v.price for v in variants]
+    in_stock = sum(v.stock for v in variants)
+    if len(variants) == 1:
+        offers = {"@type": "Offer", "price": f"{prices[0]:.2f}", "priceCurrency": currency,
+                  "availability": _availability(in_stock), "url": url, "sku": variants[0].sku}
+    else:
+        offers = {"@type": "AggregateOffer", "lowPrice": f"{min(prices):.2f}", "highPrice": f"{max(prices):.2f}",
+                  "offerCount": len(variants), "priceCurrency": currency, "availability": _availability(in_stock),
+                  "offers": [
+                      {"@type": "Offer", "sku": v.sku, "name": v.label or item.name, "price": f"{v.price:.2f}",
+                       "priceCurrency": currency, "availability": _availability(v.stock),
+                       "url": f"{url}?variant={v.pk}"}
+                      for v in variants
+                  ]}
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": item.name,
+        "description": item.description,
+        "url": url,
+        "sku": variants[0].sku,
+        "category": item.category.name,
+        "brand": {"@type": "Brand", "name": settings.SHOP_NAME},
+        "image": [absolute_url(i.image.url) if i.image.url.startswith("/") else i.image.url for i in images],
+        "offers": offers,
+    }
+    if item.rating_count:
+        data["aggregateRating"] = {"@type": "AggregateRating", "ratingValue": f"{item.rating_avg:.2f}",
+                                   "reviewCount": item.rating_count, "bestRating": "5", "worstRating": "1"}
+    breadcrumbs = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": c.name, "item": absolute_url(c.url)}
+            for n, c in enumerate(crumbs, start=1)
+        ] + [{"@type": "ListItem", "position": len(crumbs) + 1, "name": item.name, "item": url}],
+    }
+    text = json.dumps([data, breadcrumbs], ensure_ascii=False)
+    # Safe inside <script>: no "</script>", no HTML comment openers.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

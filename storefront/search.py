@@ -1,0 +1,125 @@
+"""Search: PostgreSQL full-text and trigram search, a plain fallback elsewhere, and the
+suggestions under the header's search box."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, Case, FloatField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+
+from storefront.catalog import category_tree, visible_products
+from storefront.models import Product, ProductImage
+
+SUGGESTIONS = 8
+MAX_QUERY_WORDS = 8
+TRIGRAM_THRESHOLD = 0.4  # word_similarity for typos: "tshrit" ~ "tshirt" is 0.43
+
+
+def _words(query: str) -> list[str]:
+    """Lower-case words; "T-shirt" becomes "tshirt" as in the search index."""
+    text = re.sub(r"(\w)-(\w)", r"\1\2", query.lower())
+    return [w for w in re.findall(r"\w+", text) if w][:MAX_QUERY_WORDS]
+
+
+def _prefix_tsquery(words: list[str]) -> str:
+    # Each word is \w+ only, so nothing in it is tsquery syntax.
+    return " & ".join(f"{w}:*" for w in words)
+
+
+def _matching_category_ids(words: list[str]) -> list[int]:
+    """Categories whose name covers every word as a prefix ("tshirt" → T-shirts)."""
+    tree = category_tree()
+    found = []
+    for c in tree.nodes.values():
+        names = _words(c.name)
+        if words and all(
+            len(w) >= 3 and any(n.startswith(w) or (w.startswith(n) and len(n) > 3) for n in names) for w in words
+        ):
+            found.extend(tree.descendant_ids(c.id))
+    return found
+
+
+def uses_postgres_search() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@dataclass
+class SearchResult:
+    products: QuerySet[Product]
+    corrected: str = ""  # set when typos were forgiven: the words that matched instead
+
+
+def _typo_ids(words: list[str], limit: int = 200) -> list[int]:
+    """Products whose normalised name is trigram-similar to the query (PostgreSQL)."""
+    text = " ".join(words)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(TRIGRAM_THRESHOLD)])
+        cursor.execute(
+            "SELECT id FROM storefront_product WHERE active AND %s <%% search_name "
+            "ORDER BY word_similarity(%s, search_name) DESC, id DESC LIMIT %s",
+            [text, text, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def search_products(*, query: str, base: QuerySet[Product] | None = None) -> SearchResult:
+    """Products matching `query`, annotated with `rank` (higher is better).
+
+    PostgreSQL: the generated, weighted tsvector (name A, description C), English
+    stemming, prefix matching on every word, ts_rank_cd ranking; categories whose
+    name matches count too. When nothing matches, trigram similarity on the name
+    forgives typos. Elsewhere: every word must appear in the name, description or
+    category name.
+    """
+    base = visible_products() if base is None else base
+    words = _words(query)
+    if not words:
+        return SearchResult(base.none().annotate(rank=Value(0.0, output_field=FloatField())))
+    category_ids = _matching_category_ids(words)
+    if uses_postgres_search():
+        tsquery = _prefix_tsquery(words)
+        matches = base.alias(
+            text_match=RawSQL(
+                "storefront_product.search_document @@ to_tsquery('english', %s)", [tsquery],
+                output_field=BooleanField(),
+            )
+        ).filter(Q(text_match=True) | Q(category_id__in=category_ids)).annotate(
+            rank=RawSQL(
+                "ts_rank_cd(storefront_product.search_document, to_tsquery('english', %s))", [tsquery],
+                output_field=FloatField(),
+            )
+        )
+        if matches.exists():
+            return SearchResult(matches)
+        ids = _typo_ids(words)
+        if not ids:
+            return SearchResult(base.none().annotate(rank=Value(0.0, output_field=FloatField())))
+        ranked = Case(*[When(pk=pk, then=Value(float(len(ids) - i))) for i, pk in enumerate(ids)],
+                      default=Value(0.0), output_field=FloatField())
+        return SearchResult(base.filter(pk__in=ids).annotate(rank=ranked), corrected=" ".join(words))
+    condition = Q()
+    for word in words:
+        condition &= Q(name__icontains=word) | Q(description__icontains=word) | Q(category__name__icontains=word)
+    if category_ids:
+        condition |= Q(category_id__in=category_ids)
+    rank = Case(When(name__icontains=words[0], then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+    return SearchResult(base.filter(condition).annotate(rank=rank))
+
+
+def search_suggestions(*, query: str) -> list[Product]:
+    """Up to eight products for the header box: two queries (products, pictures)."""
+    words = _words(query)
+    if not words or len(query.strip()) < 2:
+        return []
+    base = visible_products().select_related("category").prefetch_related(
+        Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+    )
+    result = search_products(query=query, base=base)
+    products = list(result.products.order_by("-rank", "-rating_count", "-id")[:SUGGESTIONS])
+    for p in products:
+        images = list(p.images.all())
+        p.card_image = images[0] if images else None
+    return products
