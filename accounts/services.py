@@ -7,7 +7,6 @@ from django.db import transaction
 from accounts.models import Address, User
 from checkout.cart import SessionCart
 from checkout.models import Cart, CartLine, Order
-from checkout.pricing import line_limit
 from core.addresses import PostalAddress
 from storefront.models import Variant
 
@@ -55,7 +54,7 @@ def cart_merge(*, guest_cart: SessionCart, user) -> list[str]:
                 continue
             had = existing.get(variant_id, 0)
             wanted = had + quantity
-            limit = line_limit(variant)
+            limit = variant.line_limit
             final = min(wanted, limit)
             if final < wanted:
                 reason = "the stock left" if limit == variant.stock else "the most per order"

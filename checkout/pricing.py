@@ -33,11 +33,6 @@ from storefront.models import ProductImage, TaxClass, Variant
 ZERO = Decimal("0.00")
 
 
-def line_limit(variant: Variant) -> int:
-    """The most of one variant a single cart line may hold."""
-    return variant.line_limit
-
-
 @dataclass(frozen=True)
 class Destination:
     country: str
@@ -133,7 +128,7 @@ def _priced_lines(result: Quote, quantities: dict[int, int]) -> None:
         quantity = quantities[variant.pk]
         result.lines.append(QuoteLine(
             variant=variant, quantity=quantity, unit_price=variant.price, line_total=variant.price * quantity,
-            max_quantity=max(line_limit(variant), 1), problem=_problem(variant, quantity),
+            max_quantity=max(variant.line_limit, 1), problem=_problem(variant, quantity),
         ))
         result.count += quantity
     result.missing = sorted(set(quantities) - {line.variant_id for line in result.lines})

@@ -135,6 +135,9 @@ def with_card_data(products: list[Product]) -> list[Product]:
         prices = [v.price for v in variants]
         p.min_price = min(prices) if prices else None
         p.max_price = max(prices) if prices else None
+        cheapest = min(variants, key=lambda v: v.price) if variants else None
+        # The cheapest variant's "was" price, when it is on sale: the card shows it struck through.
+        p.compare_at_price = cheapest.compare_at_price if cheapest is not None and cheapest.on_sale else None
         p.variant_count = len(variants)
         p.total_stock = sum(v.stock for v in variants)
         p.single_variant = variants[0] if len(variants) == 1 else None

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.http import QueryDict
 
 from core.http import absolute_url
+from core.money import round_money
 from storefront.catalog import active_variants, category_tree, related_products
 from storefront.models import OptionValue, Product, ProductImage, Review, Variant
 from storefront.selectors import product_reviews, review_of, user_can_review
@@ -201,7 +202,7 @@ def product_page(
         option_groups=option_groups(variants, chosen),
         photo=next((i for i in images if i.pk == chosen.image_id), images[0] if images else None),
         images=images,
-        max_quantity=max(min(chosen.stock, settings.SHOP_MAX_LINE_QUANTITY), 1),
+        max_quantity=max(chosen.line_limit, 1),
         redirect_to=redirect_to,
     )
     if full and not redirect_to:
@@ -232,16 +233,28 @@ def _product_json_ld(item: Product, variants, images, crumbs) -> str:
     url = absolute_url(item.get_absolute_url())
     prices = [v.price for v in variants]
     in_stock = sum(v.stock for v in variants)
+
+    def amount(value) -> str:
+        return str(round_money(value, currency))
+
+    def sale(variant) -> dict:
+        """A sale shows as the offer's price with the compare-at price as its strikethrough price."""
+        if not variant.on_sale:
+            return {}
+        return {"priceSpecification": {"@type": "UnitPriceSpecification", "priceCurrency": currency,
+                                       "priceType": "https://schema.org/StrikethroughPrice",
+                                       "price": amount(variant.compare_at_price)}}
+
     if len(variants) == 1:
-        offers = {"@type": "Offer", "price": f"{prices[0]:.2f}", "priceCurrency": currency,
-                  "availability": _availability(in_stock), "url": url, "sku": variants[0].sku}
+        offers = {"@type": "Offer", "price": amount(prices[0]), "priceCurrency": currency,
+                  "availability": _availability(in_stock), "url": url, "sku": variants[0].sku} | sale(variants[0])
     else:
-        offers = {"@type": "AggregateOffer", "lowPrice": f"{min(prices):.2f}", "highPrice": f"{max(prices):.2f}",
+        offers = {"@type": "AggregateOffer", "lowPrice": amount(min(prices)), "highPrice": amount(max(prices)),
                   "offerCount": len(variants), "priceCurrency": currency, "availability": _availability(in_stock),
                   "offers": [
-                      {"@type": "Offer", "sku": v.sku, "name": v.label or item.name, "price": f"{v.price:.2f}",
+                      {"@type": "Offer", "sku": v.sku, "name": v.label or item.name, "price": amount(v.price),
                        "priceCurrency": currency, "availability": _availability(v.stock),
-                       "url": f"{url}?variant={v.pk}"}
+                       "url": f"{url}?variant={v.pk}"} | sale(v)
                       for v in variants
                   ]}
     data = {
