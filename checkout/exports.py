@@ -5,9 +5,9 @@ import csv
 from django.db.models import Sum
 from django.http import StreamingHttpResponse
 
-CSV_FIELDS = ["number", "created", "paid_at", "status", "payment_state", "email", "full_name", "country",
-              "currency", "subtotal", "total", "amount_paid", "amount_refunded", "items", "shipped_at",
-              "carrier", "tracking_number"]
+CSV_FIELDS = ["number", "created", "paid_at", "status", "payment_state", "email", "full_name", "country", "state",
+              "currency", "subtotal", "discount_code", "discount", "shipping_method", "shipping", "tax", "tax_included",
+              "total", "amount_paid", "amount_refunded", "items", "shipped_at", "carrier", "tracking_number"]
 
 
 def orders_csv(queryset, filename: str) -> StreamingHttpResponse:
@@ -23,8 +23,10 @@ def orders_csv(queryset, filename: str) -> StreamingHttpResponse:
         for order in queryset.annotate(units=Sum("lines__quantity")).iterator(chunk_size=500):
             yield writer.writerow([
                 order.display_number, order.created.isoformat(), order.paid_at.isoformat() if order.paid_at else "",
-                order.status, order.payment_state, order.email, order.full_name, order.country,
-                order.currency.upper(), order.subtotal, order.total, order.amount_paid, order.amount_refunded,
+                order.status, order.payment_state, order.email, order.full_name, order.country, order.state,
+                order.currency.upper(), order.subtotal, order.discount_code_text, order.discount_total,
+                order.shipping_method_name, order.shipping_total, order.tax_total,
+                "yes" if order.tax_included else "no", order.total, order.amount_paid, order.amount_refunded,
                 order.units or 0, order.shipped_at.isoformat() if order.shipped_at else "",
                 order.carrier, order.tracking_number,
             ])
