@@ -63,11 +63,12 @@ def _journey(shop, page, lamp, mailoutbox, *, javascript: bool):
     expect(page.locator("#cart-figures")).to_contain_text("Discount (WELCOME10)")
     page.get_by_role("link", name="Checkout").click()
     _address(page, javascript=javascript)
+    summary = page.locator("#checkout-summary")
+    expect(summary).to_contain_text("Sales tax $2.61")  # the state's tax: the methods for the address are in
     page.get_by_label(re.compile("Express")).check()
     if not javascript:
         page.get_by_role("button", name="Update shipping options").click()
         page.get_by_label(re.compile("Express")).check()
-    summary = page.locator("#checkout-summary")
     expect(summary).to_contain_text("Total $53.61")
     page.get_by_role("button", name="Continue to payment").click()
     expect(page.locator("#total")).to_have_text(re.compile(r"53\.61"))  # what Stripe charges
