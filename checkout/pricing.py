@@ -310,3 +310,8 @@ def order_figures(order) -> list[FigureRow]:
         total=order.total,
         free_shipping_code=bool(order.discount_code_text) and not order.discount_total and not order.shipping_total,
     )
+
+
+def refunds_total(refunds) -> Decimal:
+    """What has been given back of an order: the sum of its refunds."""
+    return sum((refund.amount for refund in refunds), ZERO)

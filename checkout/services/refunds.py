@@ -10,6 +10,7 @@ from checkout.errors import CheckoutError
 from checkout.gateways.common import GatewayError
 from checkout.gateways.routing import gateway_for
 from checkout.models import Order, OrderEvent, OutboxEmail, Payment, Refund
+from checkout.pricing import refunds_total
 from checkout.services.history import order_note_add
 from checkout.services.orders import order_lock
 from checkout.services.outbox import email_queue
@@ -60,7 +61,7 @@ def order_refund(*, order: Order, amount: Decimal, reason: str, actor=None, noti
 
 
 def _refunds_recount(*, order: Order, actor=None, note: str, notify: bool) -> None:
-    total = sum((r.amount for r in order.refunds.all()), Decimal("0.00"))
+    total = refunds_total(order.refunds.all())
     order.amount_refunded = min(total, order.amount_paid)
     order.payment_state = (
         Order.PaymentState.REFUNDED if order.amount_refunded >= order.amount_paid
@@ -99,7 +100,7 @@ def refunds_sync_from_charge(*, charge: dict) -> str:
                               "reason": "Refunded in Stripe's dashboard."},
                 )
         stripe_total = from_minor_units(charge.get("amount_refunded") or 0, currency)
-        known = sum((r.amount for r in order.refunds.all()), Decimal("0.00"))
+        known = refunds_total(order.refunds.all())
         if stripe_total > known:
             Refund.objects.get_or_create(
                 provider_refund_id=f"{charge.get('id')}:{charge.get('amount_refunded')}",
