@@ -114,3 +114,58 @@ def test_a_guest_order_shows_under_my_orders_after_verification(shop, page, cata
     expect(page.get_by_role("heading", name=f"Order {number}")).to_be_visible()
     expect(page.locator("#order-status")).to_contain_text("Paid")
 
+
+def _sign_in(page, shop, email="book@example.com"):
+    factories.user(email=email, password=PASSWORD, full_name="Grace Hopper")
+    page.goto(shop.url + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.goto(shop.url + "/accounts/addresses/new/")
+
+
+def _fill_canadian_address(page):
+    page.get_by_label("Full name").fill("Grace Hopper")
+    page.get_by_label("Address", exact=True).fill("24 Sussex Dr")
+    page.get_by_label("City").fill("Ottawa")
+
+
+def test_the_state_list_follows_the_country_in_place(shop, page):
+    _sign_in(page, shop)
+    state = page.get_by_label("State / province")
+    expect(state.locator("option", has_text="California")).to_have_count(1)
+    _fill_canadian_address(page)
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_label("Country").select_option("CA")
+    expect(state.locator("option", has_text="Ontario")).to_have_count(1)
+    expect(state.locator("option", has_text="California")).to_have_count(0)
+    expect(page.get_by_label("Postal code")).to_be_visible()  # was "ZIP code"
+    assert page.evaluate("window.__sameDocument") is True
+    expect(page.get_by_label("City")).to_have_value("Ottawa")
+    state.select_option(label="Ontario")
+    page.get_by_label("Postal code").fill("k1m1m4")
+    page.get_by_role("button", name="Save address").click()
+    expect(page.get_by_text("Address saved.")).to_be_visible()
+    expect(page.locator("address")).to_contain_text("Ottawa ON K1M 1M4")
+    expect(page.locator("address")).to_contain_text("Canada")
+
+    page.get_by_role("link", name=re.compile("^Edit")).click()
+    page.get_by_label("Country").select_option("GB")
+    expect(page.get_by_label("State / province")).to_have_count(0)
+    expect(page.get_by_label("Postcode")).to_be_visible()
+
+
+def test_the_state_list_follows_the_country_without_javascript(shop, nojs_page):
+    page = nojs_page
+    _sign_in(page, shop, email="nojs-book@example.com")
+    _fill_canadian_address(page)
+    page.get_by_label("Country").select_option("CA")
+    page.get_by_role("button", name="Update").click()
+    state = page.get_by_label("State / province")
+    expect(state.locator("option", has_text="Ontario")).to_have_count(1)
+    expect(page.get_by_label("City")).to_have_value("Ottawa")
+    state.select_option(label="Ontario")
+    page.get_by_label("Postal code").fill("K1M 1M4")
+    page.get_by_role("button", name="Save address").click()
+    expect(page.get_by_text("Address saved.")).to_be_visible()
+    expect(page.locator("address")).to_contain_text("Ottawa ON K1M 1M4")
