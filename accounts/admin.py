@@ -7,7 +7,7 @@ from accounts.models import Address, User
 class AddressInline(admin.TabularInline):
     model = Address
     extra = 0
-    fields = ["full_name", "address_line1", "city", "postal_code", "country", "is_default"]
+    fields = ["full_name", "address_line1", "city", "postal_code", "state", "country", "is_default"]
 
 
 @admin.register(User)

@@ -24,6 +24,7 @@ def checkout_initial(*, user: User) -> dict:
             "city": address.city,
             "postal_code": address.postal_code,
             "country": address.country,
+            "state": address.state,
             "phone": address.phone or user.phone,
         }
     return initial

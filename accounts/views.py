@@ -45,7 +45,12 @@ def address_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def address_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     address = _own_address(request, pk) if pk is not None else None
-    if request.method == "POST":
+    if request.method == "POST" and "refresh" in request.POST:
+        # The country changed: the form again with that country's states, nothing saved.
+        form = AddressForm.refreshed(request.POST)
+        if request.htmx:
+            return render(request, "account/address_form.html#state-field", {"form": form, "refresh": True})
+    elif request.method == "POST":
         form = AddressForm(request.POST)
         if form.is_valid():
             services.address_save(

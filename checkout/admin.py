@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from checkout.admin_forms import ConfirmForm, ExportForm, NoteForm, ReasonForm, RefundForm, ShipForm
 from checkout.errors import CheckoutError
@@ -148,12 +149,13 @@ class OrderAdmin(admin.ModelAdmin):
         "shipping_total", "shipping_method_name", "shipping_estimate", "tax_total", "tax_label", "tax_included",
         "total", "amount_paid", "amount_refunded",
         "stock_held", "hold_expires_at", "created", "updated", "paid_at", "receipt_sent_at", "shipped_at",
-        "delivered_at", "cancelled_at", "user", "carrier", "tracking_number", "tracking_url",
+        "delivered_at", "cancelled_at", "user", "carrier", "tracking_number", "tracking_url", "address",
     ]
     fieldsets = [
         (None, {"fields": ["number", "status", "payment_state", "user", "created", "paid_at", "receipt_sent_at"]}),
         ("Customer", {"fields": ["email", "full_name", "phone"]}),
-        ("Shipping address", {"fields": ["address_line1", "address_line2", "city", "postal_code", "state", "country"]}),
+        ("Shipping address", {"fields": ["address", "address_line1", "address_line2", "city", "postal_code", "state",
+                                         "country"]}),
         ("Shipping", {"fields": ["shipping_method_name", "shipping_estimate", "carrier", "tracking_number",
                                  "tracking_url", "shipped_at", "delivered_at"]}),
         ("Money", {"fields": ["currency", "subtotal", "discount_code_text", "discount_total", "shipping_total",
@@ -177,6 +179,10 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description="Number", ordering="number")
     def display_number(self, obj: Order) -> str:
         return obj.display_number
+
+    @admin.display(description="As printed")
+    def address(self, obj: Order) -> str:
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in obj.postal_address.lines()))
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # orders stay for the books; cancel instead

@@ -3,7 +3,12 @@ checkout form all carry these fields, and everything that prints one uses `lines
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields
+
+from core.countries import address_format, country_name, postal_code_normalize, state_name, state_short
+
+_PLACEHOLDER = re.compile(r"{(\w+)}")
 
 
 @dataclass(frozen=True)
@@ -28,17 +33,26 @@ class PostalAddress:
         return cls(**{name: get(name, "") or "" for name in cls.field_names()})
 
     def cleaned(self) -> PostalAddress:
-        """Surrounding spaces trimmed, the country code in upper case."""
+        """Surrounding spaces trimmed, the country and state codes in upper case, the postal code as the
+        country's post writes it (core.countries.postal_code_normalize)."""
         values = {name: value.strip() for name, value in asdict(self).items()}
-        return PostalAddress(**(values | {"country": values["country"].upper(), "state": values["state"].upper()}))
+        country = values["country"].upper()
+        return PostalAddress(**(values | {
+            "country": country, "state": values["state"].upper(),
+            "postal_code": postal_code_normalize(country, values["postal_code"]),
+        }))
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
 
     def lines(self) -> list[str]:
-        return [
-            line for line in (
-                self.full_name, self.address_line1, self.address_line2,
-                f"{self.postal_code} {self.city}".strip(), self.country,
-            ) if line
-        ]
+        """The address as the country's post writes it (core.countries.ADDRESS_FORMATS), one line each,
+        the country's name last. A line whose fields are all empty is left out."""
+        values = asdict(self) | {"state": state_short(self.state), "state_name": state_name(self.state)}
+        lines = []
+        for template in address_format(self.country):
+            if not any(values.get(name) for name in _PLACEHOLDER.findall(template)):
+                continue
+            line = " ".join(template.format(**values).split())
+            lines.append(re.sub(r"\s+,", ",", line).strip(" ,-"))
+        return [*lines, country_name(self.country)] if self.country else lines

@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.addresses import PostalAddress
+
 # No look-alikes: no 0/O, no 1/I. 32 symbols = 5 bits each; 10 symbols = 50 bits.
 ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 ORDER_NUMBER_LENGTH = 10
@@ -140,6 +142,11 @@ class Order(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("checkout:order", kwargs={"number": self.number, "token": self.access_token})
+
+    @property
+    def postal_address(self) -> PostalAddress:
+        """The ship-to address; templates print `order.postal_address.lines`."""
+        return PostalAddress.of(self)
 
     @property
     def item_count(self) -> int:

@@ -39,7 +39,7 @@ from checkout.views.shopper import (
 PAYMENT_CANCELLED = "Payment cancelled. Nothing was charged, and your cart is as you left it."
 # What changed when the page asks for fresh totals: the country (new states, methods and totals),
 # the state (new methods and totals) or the shipping method (new totals).
-REFRESH_REGIONS = {"country": ["state-field", "shipping-methods", "checkout-summary"],
+REFRESH_REGIONS = {"country": ["state-field", "postal-code-field", "shipping-methods", "checkout-summary"],
                    "state": ["shipping-methods", "checkout-summary"],
                    "method": ["checkout-summary"]}
 
@@ -70,8 +70,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
         form = CheckoutForm(request.POST)
         values = request.POST
     else:
-        # A refresh re-renders what the shopper typed without judging it yet.
-        form = CheckoutForm(initial=request.POST.dict() if refresh else _initial(request))
+        # A refresh re-renders what the shopper typed without judging it yet (a state of another country dropped).
+        form = CheckoutForm.refreshed(request.POST) if refresh else CheckoutForm(initial=_initial(request))
         values = form.initial
     destination = Destination((values.get("country") or form.fields["country"].initial or "").upper(),
                               (values.get("state") or "").upper())

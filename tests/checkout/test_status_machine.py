@@ -27,7 +27,7 @@ LEGAL = {
 @pytest.mark.parametrize("target", list(Order.Status.values))
 def test_transition_table(source, target):
     order = Order.objects.create(
-        email="a@example.com", full_name="A", address_line1="x", city="y", postal_code="z", country="US",
+        email="a@example.com", full_name="A", address_line1="x", city="y", postal_code="z", country="US", state="US-NY",
         currency="usd", subtotal=1, total=1, status=source,
     )
     if (source, target) in LEGAL:

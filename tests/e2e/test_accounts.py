@@ -62,7 +62,7 @@ def test_returning_customer_sees_the_merge_and_a_prefilled_checkout(shop, page, 
 
     account = factories.user(email="back@example.com", password=PASSWORD, full_name="Rosa Parks")
     Address.objects.create(user=account, full_name="Rosa Parks", address_line1="12 Cleveland Ave",
-                           city="Montgomery", postal_code="36104", country="US", is_default=True)
+                           city="London", postal_code="N1 9GU", country="GB", is_default=True)
     DatabaseCart(account).set(catalog["throw"].pk, 1)
     _add(page, shop, catalog["throw"], 2)  # more than the 2 in stock together
     _add(page, shop, catalog["candle"], 1)
@@ -77,7 +77,7 @@ def test_returning_customer_sees_the_merge_and_a_prefilled_checkout(shop, page, 
     expect(page.get_by_label("Email")).to_have_value("back@example.com")
     expect(page.get_by_label("Full name")).to_have_value("Rosa Parks")
     expect(page.get_by_label("Address", exact=True)).to_have_value("12 Cleveland Ave")
-    expect(page.get_by_label("Country")).to_have_value("US")
+    expect(page.get_by_label("Country")).to_have_value("GB")
     page.get_by_role("button", name="Continue to payment").click()
     expect(page).to_have_url(re.compile(r"/pay/cs_"))
     assert Order.objects.get().user == account
@@ -90,8 +90,9 @@ def test_a_guest_order_shows_under_my_orders_after_verification(shop, page, cata
     page.get_by_label("Email").fill("later@example.com")
     page.get_by_label("Full name").fill("Later Shopper")
     page.get_by_label("Address", exact=True).fill("1 Main St")
-    page.get_by_label("City").fill("Springfield")
-    page.get_by_label("Postal code").fill("12345")
+    page.get_by_label("City").fill("Berlin")
+    page.get_by_label("ZIP code").fill("10115")  # labelled for the starting country, the United States
+    page.get_by_label("Country").select_option("DE")
     page.get_by_role("button", name="Continue to payment").click()
     page.get_by_role("button", name="Pay").click()
     expect(page.get_by_role("heading", name="Thank you for your order!")).to_be_visible()
@@ -112,3 +113,59 @@ def test_a_guest_order_shows_under_my_orders_after_verification(shop, page, cata
     page.get_by_role("link", name=re.compile(number)).click()
     expect(page.get_by_role("heading", name=f"Order {number}")).to_be_visible()
     expect(page.locator("#order-status")).to_contain_text("Paid")
+
+
+def _sign_in(page, shop, email="book@example.com"):
+    factories.user(email=email, password=PASSWORD, full_name="Grace Hopper")
+    page.goto(shop.url + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.goto(shop.url + "/accounts/addresses/new/")
+
+
+def _fill_canadian_address(page):
+    page.get_by_label("Full name").fill("Grace Hopper")
+    page.get_by_label("Address", exact=True).fill("24 Sussex Dr")
+    page.get_by_label("City").fill("Ottawa")
+
+
+def test_the_state_list_follows_the_country_in_place(shop, page):
+    _sign_in(page, shop)
+    state = page.get_by_label("State / province")
+    expect(state.locator("option", has_text="California")).to_have_count(1)
+    _fill_canadian_address(page)
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_label("Country").select_option("CA")
+    expect(state.locator("option", has_text="Ontario")).to_have_count(1)
+    expect(state.locator("option", has_text="California")).to_have_count(0)
+    expect(page.get_by_label("Postal code")).to_be_visible()  # was "ZIP code"
+    assert page.evaluate("window.__sameDocument") is True
+    expect(page.get_by_label("City")).to_have_value("Ottawa")
+    state.select_option(label="Ontario")
+    page.get_by_label("Postal code").fill("k1m1m4")
+    page.get_by_role("button", name="Save address").click()
+    expect(page.get_by_text("Address saved.")).to_be_visible()
+    expect(page.locator("address")).to_contain_text("Ottawa ON K1M 1M4")
+    expect(page.locator("address")).to_contain_text("Canada")
+
+    page.get_by_role("link", name=re.compile("^Edit")).click()
+    page.get_by_label("Country").select_option("GB")
+    expect(page.get_by_label("State / province")).to_have_count(0)
+    expect(page.get_by_label("Postcode")).to_be_visible()
+
+
+def test_the_state_list_follows_the_country_without_javascript(shop, nojs_page):
+    page = nojs_page
+    _sign_in(page, shop, email="nojs-book@example.com")
+    _fill_canadian_address(page)
+    page.get_by_label("Country").select_option("CA")
+    page.get_by_role("button", name="Update").click()
+    state = page.get_by_label("State / province")
+    expect(state.locator("option", has_text="Ontario")).to_have_count(1)
+    expect(page.get_by_label("City")).to_have_value("Ottawa")
+    state.select_option(label="Ontario")
+    page.get_by_label("Postal code").fill("K1M 1M4")
+    page.get_by_role("button", name="Save address").click()
+    expect(page.get_by_text("Address saved.")).to_be_visible()
+    expect(page.locator("address")).to_contain_text("Ottawa ON K1M 1M4")

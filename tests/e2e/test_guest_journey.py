@@ -29,7 +29,7 @@ def _checkout_form(page, email="ada@example.com"):
     page.get_by_label("Full name").fill("Ada Lovelace")
     page.get_by_label("Address", exact=True).fill("12 Analytical Row")
     page.get_by_label("City").fill("London")
-    page.get_by_label("Postal code").fill("N1 9GU")
+    page.get_by_label("ZIP code").fill("N1 9GU")  # labelled for the starting country, the United States
     page.get_by_label("Country").select_option("GB")
 
 

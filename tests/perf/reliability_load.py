@@ -203,7 +203,7 @@ def shopper(base: str, cat: dict, contested: list[int], stats: Stats, stop_at: f
             r = post("checkout", "/checkout/", {
                 "csrfmiddlewaretoken": csrf, "checkout_token": form_token, "email": f"load{seed}@example.com",
                 "full_name": "Load Tester", "address_line1": "1 Loop Road", "address_line2": "", "city": "Localhost",
-                "postal_code": "12345", "country": "US", "phone": "",
+                "postal_code": "12345", "country": "US", "state": "US-NY", "phone": "",
             }, expect=(200, 302, 303))
             if r is None:
                 continue

@@ -25,6 +25,8 @@ weird = st.one_of(
     st.integers().map(str),
 )
 values = st.one_of(weird, st.lists(weird, min_size=2, max_size=3))  # sometimes a repeated field
+# Half the time a real country, so the state and postal code checks of each country get the weird input.
+countries = st.one_of(st.just({}), st.sampled_from(["US", "CA", "GB", "JP", "IE", "NL"]).map(lambda c: {"country": c}))
 
 
 def form(fields):
@@ -63,9 +65,9 @@ def test_cart_update_and_remove(world, data, line, htmx):
 
 @FUZZ
 @given(data=form(["email", "full_name", "address_line1", "address_line2", "city", "postal_code", "country",
-                  "phone", "checkout_token", "save_address", "price", "status"]))
-def test_checkout(world, data, stripe_fake):
-    assert_no_500(world["client"].post(reverse("checkout:checkout"), data))
+                  "state", "phone", "checkout_token", "save_address", "price", "status"]), country=countries)
+def test_checkout(world, data, country, stripe_fake):
+    assert_no_500(world["client"].post(reverse("checkout:checkout"), data | country))
 
 
 @FUZZ
@@ -115,12 +117,14 @@ def test_account_entrance_forms(signup, login, reset):
 
 
 @FUZZ
-@given(address=form(["full_name", "address_line1", "address_line2", "city", "postal_code", "country", "phone",
-                     "make_default"]), profile=form(["full_name", "phone"]), password=form(["password"]))
-def test_signed_in_forms(address, profile, password):
+@given(address=form(["full_name", "address_line1", "address_line2", "city", "postal_code", "country", "state",
+                     "phone", "make_default", "refresh"]), country=countries, htmx=st.booleans(),
+       profile=form(["full_name", "phone"]), password=form(["password"]))
+def test_signed_in_forms(address, country, htmx, profile, password):
     client = Client()
     client.force_login(factories.user())
-    assert_no_500(client.post(reverse("accounts:address_add"), address))
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    assert_no_500(client.post(reverse("accounts:address_add"), address | country, **headers))
     assert_no_500(client.post(reverse("accounts:profile"), profile))
     assert_no_500(client.post(reverse("accounts:delete"), password))
 
