@@ -63,7 +63,13 @@ def details(**kwargs) -> CheckoutDetails:
     }
     values = defaults | kwargs
     email = values.pop("email")
-    return CheckoutDetails(email=email, address=PostalAddress(**values))
+    choices = {key: values.pop(key) for key in ("shipping_method_id", "code") if key in values}
+    return CheckoutDetails(email=email, address=PostalAddress(**values), **choices)
+
+
+def checkout_token() -> str:
+    """A fresh token, as each checkout form shown carries one."""
+    return f"t{next(_seq):031d}"
 
 
 def checkout_post(token: str = "a" * 32, **kwargs) -> dict:
@@ -160,3 +166,37 @@ def product_image(*, product_obj: Product, alt: str = "A product photo", colour:
     )
     image_renditions_make(image=image)
     return image
+
+
+# --- Money: discount codes, shipping methods, tax rates (checkout) ---
+
+
+def discount_code(*, categories=(), products=(), **kwargs):
+    """A 10 % code with no limits unless told otherwise."""
+    from checkout.models import DiscountCode
+
+    defaults = {"code": f"CODE{next(_seq)}", "kind": DiscountCode.Kind.PERCENT, "value": Decimal("10")}
+    code = DiscountCode.objects.create(**(defaults | kwargs))
+    code.categories.set(categories)
+    code.products.set(products)
+    return code
+
+
+def shipping_method(*, zone=None, countries: str = "GB", states: str = "", name: str = "Standard",
+                    price: str = "5.00", bands: tuple[tuple[int, str], ...] = (), **kwargs):
+    """A method (in a new zone for `countries`/`states` unless `zone` is given), with optional
+    weight bands as (up to grams, price) pairs."""
+    from checkout.models import ShippingMethod, ShippingWeightBand, ShippingZone
+
+    if zone is None:
+        zone = ShippingZone.objects.create(name=f"Zone {next(_seq)}", countries=countries, states=states)
+    method = ShippingMethod.objects.create(zone=zone, name=name, price=Decimal(price), **kwargs)
+    for up_to, band_price in bands:
+        ShippingWeightBand.objects.create(method=method, up_to_grams=up_to, price=Decimal(band_price))
+    return method
+
+
+def tax_rate(*, country: str, rate: str, state: str = "", tax_class: str = "standard", name: str = "Tax"):
+    from checkout.models import TaxRate
+
+    return TaxRate.objects.create(country=country, state=state, tax_class=tax_class, rate=Decimal(rate), name=name)

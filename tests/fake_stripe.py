@@ -11,6 +11,10 @@ Covered behaviour (payment-mode Checkout only):
   ``GET /v1/checkout/sessions/{id}/line_items``,
   ``POST /v1/checkout/sessions/{id}/expire``
 * ``POST /v1/refunds``, ``GET /v1/refunds/{id}``, ``GET /v1/payment_intents/{id}``
+* ``POST /v1/coupons``, ``GET /v1/coupons/{id}``, ``POST /v1/shipping_rates``,
+  ``GET /v1/shipping_rates/{id}``; a session's ``discounts`` (one coupon) and ``shipping_options``,
+  added up as Stripe does (``amount_subtotal``, ``total_details``, ``shipping_cost``,
+  ``amount_total``; no-cost orders) -- see ``tests/fake_stripe_pricing.py``
 * Bearer/basic API-key auth, Idempotency-Key replay, Stripe's error JSON,
   ``Stripe-Should-Retry`` on errors, injected failures and delays.
 * A hosted payment page stand-in at ``/pay/{id}`` and signed webhooks
@@ -18,8 +22,9 @@ Covered behaviour (payment-mode Checkout only):
 
 Stdlib only, so it can run anywhere the tests run. This module is the server and the
 entry point tests import; Stripe's wire format is in ``tests/fake_stripe_wire.py``, the
-objects and their API handlers in ``tests/fake_stripe_objects.py``, the HTTP front and the
-hosted page in ``tests/fake_stripe_http.py``.
+objects and their API handlers in ``tests/fake_stripe_objects.py`` (coupons, shipping rates and a
+session's total in ``tests/fake_stripe_pricing.py``), the HTTP front and the hosted page in
+``tests/fake_stripe_http.py``.
 """
 
 import hashlib
@@ -33,6 +38,7 @@ import urllib.request
 from http.server import ThreadingHTTPServer
 
 from tests import fake_stripe_objects as objects
+from tests import fake_stripe_pricing as pricing
 from tests.fake_stripe_http import Handler
 from tests.fake_stripe_wire import LoggedRequest, StripeAPIError, decode_form, rand_id
 
@@ -42,7 +48,7 @@ __all__ = ["FakeStripe", "StripeAPIError", "decode_form", "LoggedRequest"]
 class FakeStripe:
     """In-process stand-in for api.stripe.com + Checkout's hosted page + webhooks.
 
-    State (``sessions``, ``payment_intents``, ``refunds``, ``events``, ...) is
+    State (``sessions``, ``payment_intents``, ``refunds``, ``coupons``, ``events``, ...) is
     plain dicts/lists guarded by ``lock``; tests may read it directly.
     """
 
@@ -95,6 +101,7 @@ class FakeStripe:
                 raise RuntimeError("FakeStripe: an API request was still being handled after 30 s")
             self.answered = 0
             self.sessions, self.payment_intents, self.refunds = {}, {}, {}
+            self.coupons, self.shipping_rates = {}, {}
             self.idempotency = {}  # key -> (method, path, params, status, body)
             self.events, self.webhook_failures, self.requests_log = [], [], []
             self.deliver_webhooks = True
@@ -214,24 +221,31 @@ class FakeStripe:
         ``amount_total``/``currency`` override what is reported (tampering tests);
         ``payment_status="unpaid"`` models delayed methods (SEPA, etc.): the session
         is ``complete`` but the PaymentIntent is still ``processing`` until
-        ``settle_async_payment``.  Sends ``checkout.session.completed``.
+        ``settle_async_payment``. A session whose total is 0 (a no-cost order) completes as
+        ``no_payment_required`` without a PaymentIntent. The session's coupon counts one
+        redemption; a coupon used up meanwhile refuses (ValueError, the session stays open).
+        Sends ``checkout.session.completed``.
         """
         with self.lock:
             s = objects.session_get(self, sid)
             if s["status"] != "open":
                 raise ValueError(f"session {sid} is {s['status']}, not open")
+            pricing.session_redeem(self, s)
             if amount_total is not None:
                 s["amount_total"] = amount_total
             if currency is not None:
                 s["currency"] = currency
-            pid = rand_id("pi_")
-            paid = payment_status == "paid"
-            self.payment_intents[pid] = {
-                "id": pid, "object": "payment_intent", "amount": s["amount_total"],
-                "amount_received": s["amount_total"] if paid else 0, "amount_refunded": 0,
-                "currency": s["currency"], "status": "succeeded" if paid else "processing",
-                "latest_charge": rand_id("ch_"), "metadata": {}, "created": int(time.time()), "livemode": False,
-            }
+            pid, paid = None, payment_status == "paid"
+            if s["amount_total"] == 0 and paid:
+                payment_status = "no_payment_required"
+            else:
+                pid = rand_id("pi_")
+                self.payment_intents[pid] = {
+                    "id": pid, "object": "payment_intent", "amount": s["amount_total"],
+                    "amount_received": s["amount_total"] if paid else 0, "amount_refunded": 0,
+                    "currency": s["currency"], "status": "succeeded" if paid else "processing",
+                    "latest_charge": rand_id("ch_"), "metadata": {}, "created": int(time.time()), "livemode": False,
+                }
             s.update(status="complete", payment_status=payment_status, payment_intent=pid, url=None,
                      customer_details={"email": s["customer_email"]})
             body = objects.session_json(self, sid)

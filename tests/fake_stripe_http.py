@@ -7,11 +7,29 @@ import re
 import urllib.parse
 from http.server import BaseHTTPRequestHandler
 
+from tests.fake_stripe_pricing import estimate_text
 from tests.fake_stripe_wire import StripeAPIError, decode_form, money, rand_id
 
 
+def _summary(fake, s):
+    """Below the items, as Checkout shows them: subtotal, the coupon by its name (its id when it has
+    none), the selected shipping rate with its delivery estimate, then the total."""
+    cur, details = s["currency"], s["total_details"]
+    rows = [f"<p>Subtotal: <span id='subtotal'>{money(s['amount_subtotal'], cur)}</span></p>"]
+    for entry in s["discounts"]:
+        coupon = fake.coupons.get(entry["coupon"]) or {"id": entry["coupon"], "name": None}
+        rows.append(f"<p id='discount'>{html.escape(coupon['name'] or coupon['id'])}: "
+                    f"&minus;{money(details['amount_discount'], cur)}</p>")
+    if s["shipping_cost"]:
+        rate = fake.shipping_rates[s["shipping_cost"]["shipping_rate"]]
+        estimate = estimate_text(rate["delivery_estimate"])
+        rows.append(f"<p id='shipping'>{html.escape(rate['display_name'])}"
+                    f"{f' ({estimate})' if estimate else ''}: {money(details['amount_shipping'], cur)}</p>")
+    return "".join(rows)
+
+
 def pay_page(fake, sid):
-    """Checkout's hosted page stand-in: amount, items, Pay and Cancel buttons."""
+    """Checkout's hosted page stand-in: items, subtotal, discount, shipping, total, Pay and Cancel buttons."""
     with fake.lock:
         s = fake.sessions.get(sid)
         if s is None:
@@ -25,7 +43,7 @@ def pay_page(fake, sid):
             for li in s["line_items"])
         email = html.escape(s["customer_email"] or "")
         return 200, (
-            f"<h1>Checkout</h1><p>{email}</p><ul>{rows}</ul>"
+            f"<h1>Checkout</h1><p>{email}</p><ul>{rows}</ul>{_summary(fake, s)}"
             f"<p>Total: <strong id='total'>{money(s['amount_total'], s['currency'])}</strong></p>"
             f"<form method='post' action='/pay/{sid}/pay'><button type='submit'>Pay</button></form>"
             f"<form method='post' action='/pay/{sid}/cancel'><button type='submit'>Cancel</button></form>")

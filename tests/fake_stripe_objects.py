@@ -1,4 +1,5 @@
 """The objects the fake Stripe keeps (tests/fake_stripe.py): Checkout Sessions, PaymentIntents, refunds.
+Coupons, shipping rates and how a session's total is made are in tests/fake_stripe_pricing.py.
 
 Each API handler takes the ``FakeStripe`` (the caller holds its ``lock``) and the decoded parameters,
 validates them as Stripe does, and returns the JSON body or ``(status, body, after_callable)``.
@@ -8,6 +9,7 @@ import json
 import re
 import time
 
+from tests import fake_stripe_pricing as pricing
 from tests.fake_stripe_wire import (
     MAX_EXPIRY,
     MIN_EXPIRY,
@@ -15,6 +17,7 @@ from tests.fake_stripe_wire import (
     SESSION_CREATE_PARAMS,
     StripeAPIError,
     int_param,
+    metadata_param,
     money,
     rand_id,
 )
@@ -67,9 +70,6 @@ def session_create(fake, p):
                                  param=f"{pre}[price_data][product_data][name]")
         currency, subtotal = cur, subtotal + unit * qty
         line_items.append({**item, "quantity": qty, "price_data": {**pd, "currency": cur, "unit_amount": unit}})
-    if subtotal < 50:
-        raise StripeAPIError(400, "The Checkout Session's total amount due must add up to at least "
-                                  f"{money(50, currency)}", code="amount_too_small")
     now = int(time.time())
     expires_at = now + MAX_EXPIRY
     if p.get("expires_at") is not None:
@@ -87,15 +87,12 @@ def session_create(fake, p):
     if len(p.get("client_reference_id") or "") > 200:
         raise StripeAPIError(400, "client_reference_id must be at most 200 characters.",
                              param="client_reference_id")
-    metadata = p.get("metadata") or {}
-    if not isinstance(metadata, dict) or len(metadata) > 50 or any(
-            len(k) > 40 or len(str(v)) > 500 for k, v in metadata.items()):
-        raise StripeAPIError(400, "Invalid metadata: up to 50 keys, keys up to 40 characters, "
-                                  "values up to 500 characters.", param="metadata")
+    metadata = metadata_param(p.get("metadata"))
+    money_fields = pricing.session_pricing(fake, p, currency, subtotal)  # discounts, shipping, the total
     sid = rand_id("cs_test_", 58)
     fake.sessions[sid] = {
         "id": sid, "object": "checkout.session", "status": "open", "payment_status": "unpaid",
-        "amount_subtotal": subtotal, "amount_total": subtotal, "currency": currency,
+        **money_fields, "currency": currency,
         "customer_email": email, "customer_details": None,
         "client_reference_id": p.get("client_reference_id"), "metadata": metadata,
         "expires_at": expires_at, "success_url": p.get("success_url"), "cancel_url": p.get("cancel_url"),
@@ -132,14 +129,15 @@ def session_retrieve(fake, p, sid):
 
 def session_line_items(fake, p, sid):
     s = session_get(fake, sid)
+    amounts = [li["price_data"]["unit_amount"] * li["quantity"] for li in s["line_items"]]
+    discounts = pricing.split_discount(s["total_details"]["amount_discount"], amounts)
     data = [{
         "id": f"li_{sid[8:20]}{i}", "object": "item", "description": li["price_data"]["product_data"]["name"],
         "quantity": li["quantity"], "currency": s["currency"],
-        "amount_subtotal": li["price_data"]["unit_amount"] * li["quantity"],
-        "amount_total": li["price_data"]["unit_amount"] * li["quantity"],
+        "amount_subtotal": amount, "amount_discount": discount, "amount_tax": 0, "amount_total": amount - discount,
         "price": {"object": "price", "unit_amount": li["price_data"]["unit_amount"],
                   "currency": s["currency"], "type": "one_time"},
-    } for i, li in enumerate(s["line_items"])]
+    } for i, (li, amount, discount) in enumerate(zip(s["line_items"], amounts, discounts, strict=True))]
     return {"object": "list", "data": data, "has_more": False,
             "url": f"/v1/checkout/sessions/{sid}/line_items"}
 
@@ -217,4 +215,5 @@ ROUTES = [
     ("POST", r"/v1/refunds", refund_create),
     ("GET", r"/v1/refunds/(?P<rid>[^/]+)", refund_retrieve),
     ("GET", r"/v1/payment_intents/(?P<pid>[^/]+)", payment_intent_retrieve),
+    *pricing.ROUTES,
 ]

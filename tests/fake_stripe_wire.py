@@ -5,6 +5,7 @@ import re
 import secrets
 import string
 from collections import namedtuple
+from decimal import Decimal
 
 LoggedRequest = namedtuple("LoggedRequest", "method path params idempotency_key")
 
@@ -27,7 +28,18 @@ REFUND_CREATE_PARAMS = frozenset(
     "amount charge currency customer expand instructions_email metadata origin "
     "payment_intent reason refund_application_fee reverse_transfer".split()
 )
+# Coupons and shipping rates (from the SDK's CouponCreateParams and ShippingRateCreateParams).
+COUPON_CREATE_PARAMS = frozenset(
+    "amount_off applies_to currency currency_options duration duration_in_months expand id "
+    "max_redemptions metadata name percent_off redeem_by".split()
+)
+SHIPPING_RATE_CREATE_PARAMS = frozenset(
+    "delivery_estimate display_name expand fixed_amount metadata tax_behavior tax_code type".split()
+)
+# https://docs.stripe.com/currencies: zero-decimal currencies, and three-decimal ones whose charged
+# amounts must end in 0 (5.124 KWD is charged as 5120).
 ZERO_DECIMAL = frozenset("bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split())
+THREE_DECIMAL = frozenset("bhd jod kwd omr tnd".split())
 MIN_EXPIRY, MAX_EXPIRY = 30 * 60, 24 * 60 * 60
 
 
@@ -97,7 +109,42 @@ def int_param(value, param, minimum=None):
     return out
 
 
+def enum_param(value, param, choices):
+    """Stripe's refusal of a value outside an enum: "Invalid x: must be one of a, b, or c"."""
+    if value not in choices:
+        *rest, last = choices
+        raise StripeAPIError(400, f"Invalid {param}: must be one of {', '.join(rest)}, or {last}", param=param)
+    return value
+
+
+def string_param(value, param, max_length):
+    if len(str(value)) > max_length:
+        raise StripeAPIError(400, f"Invalid string: {str(value)[:20]}...; must be at most {max_length} characters",
+                             param=param)
+    return str(value)
+
+
+def currency_param(value, param):
+    currency = str(value or "").lower()
+    if not re.fullmatch(r"[a-z]{3}", currency):
+        raise StripeAPIError(400, f"Invalid currency: {currency}", param=param)
+    return currency
+
+
+def metadata_param(metadata, param="metadata"):
+    metadata = metadata or {}
+    if not isinstance(metadata, dict) or len(metadata) > 50 or any(
+            len(k) > 40 or len(str(v)) > 500 for k, v in metadata.items()):
+        raise StripeAPIError(400, "Invalid metadata: up to 50 keys, keys up to 40 characters, "
+                                  "values up to 500 characters.", param=param)
+    return metadata
+
+
+def decimals(currency):
+    currency = currency.lower()
+    return 0 if currency in ZERO_DECIMAL else 3 if currency in THREE_DECIMAL else 2
+
+
 def money(amount, currency):
-    if currency.lower() in ZERO_DECIMAL:
-        return f"{amount} {currency.upper()}"
-    return f"{amount / 100:.2f} {currency.upper()}"
+    """Minor units as Stripe writes them in messages: "29.99 EUR", "500 JPY", "5.120 KWD"."""
+    return f"{Decimal(amount).scaleb(-decimals(currency)):f} {currency.upper()}"

@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Round
 from django.urls import reverse
 from django.utils import timezone
 
@@ -118,12 +119,14 @@ class Order(models.Model):
         indexes = [models.Index(fields=["status", "created"]), models.Index(fields=["email"])]
         constraints = [
             models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_not_negative"),
+            # Round(…, 2): SQLite keeps decimals as floating point, where 3.03 − 1.52 is 1.5099999999999998
+            # and an exact comparison refuses a right order; on PostgreSQL (numeric) it changes nothing.
             models.CheckConstraint(
                 condition=(
-                    models.Q(tax_included=True, total=models.F("subtotal") - models.F("discount_total")
-                             + models.F("shipping_total"))
-                    | models.Q(tax_included=False, total=models.F("subtotal") - models.F("discount_total")
-                               + models.F("shipping_total") + models.F("tax_total"))
+                    models.Q(tax_included=True, total=Round(models.F("subtotal") - models.F("discount_total")
+                                                            + models.F("shipping_total"), 2))
+                    | models.Q(tax_included=False, total=Round(models.F("subtotal") - models.F("discount_total")
+                                                               + models.F("shipping_total") + models.F("tax_total"), 2))
                 ),
                 name="order_total_adds_up",
             ),

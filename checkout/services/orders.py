@@ -211,6 +211,8 @@ def _order_place(*, cart: AnyCart, details: CheckoutDetails, checkout_token: str
         except IntegrityError:
             if Order.objects.filter(checkout_token=checkout_token).exists():
                 raise
+            if not Order.objects.filter(number=order.number).exists():
+                raise  # not a clash of numbers (a CHECK failed): a bug to see, not to retry
             order.pk = None
             order.number = Order._meta.get_field("number").default()
     else:
