@@ -28,6 +28,7 @@ from checkout.discounts import code_apply
 from checkout.models import TaxRate
 from checkout.shipping import ShippingOption, shipping_options
 from checkout.taxes import label_for, rates_for, tax_on
+from core.money import round_money
 from storefront.models import ProductImage, TaxClass, Variant
 
 ZERO = Decimal("0.00")
@@ -126,8 +127,9 @@ def _priced_lines(result: Quote, quantities: dict[int, int]) -> None:
     )
     for variant in variants:
         quantity = quantities[variant.pk]
+        unit_price = round_money(variant.price, result.currency)  # ¥12.50 typed by staff is charged as ¥13
         result.lines.append(QuoteLine(
-            variant=variant, quantity=quantity, unit_price=variant.price, line_total=variant.price * quantity,
+            variant=variant, quantity=quantity, unit_price=unit_price, line_total=unit_price * quantity,
             max_quantity=max(variant.line_limit, 1), problem=_problem(variant, quantity),
         ))
         result.count += quantity
@@ -151,8 +153,8 @@ def _apply_shipping(result: Quote, shipping_method_id: int | None) -> None:
     weight = sum(line.variant.weight_grams * line.quantity for line in result.lines)
     options = shipping_options(country=destination.country, state=destination.state, weight_grams=weight,
                                items_value=result.items_after_discount)
-    if result.free_shipping:
-        options = [ShippingOption(o.id, o.name, ZERO, o.estimate, o.min_days, o.max_days) for o in options]
+    options = [ShippingOption(o.id, o.name, ZERO if result.free_shipping else round_money(o.price, result.currency),
+                              o.estimate, o.min_days, o.max_days) for o in options]
     result.shipping_options = options
     if not options:
         result.shipping_problem = "Sorry, we don't ship to this address yet. Please choose another country."

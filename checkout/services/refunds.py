@@ -14,7 +14,7 @@ from checkout.pricing import refunds_total
 from checkout.services.history import order_note_add
 from checkout.services.orders import order_lock
 from checkout.services.outbox import email_queue
-from core.money import from_minor_units
+from core.money import from_minor_units, round_money
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def order_refund(*, order: Order, amount: Decimal, reason: str, actor=None, noti
     The order row stays locked while Stripe is asked, so two refunds at once can
     never exceed the payment; the idempotency key makes a double-click one refund.
     """
-    amount = Decimal(amount).quantize(Decimal("0.01"))
+    amount = round_money(Decimal(amount), order.currency)  # whole yen for JPY, cents otherwise
     if amount <= 0:
         raise CheckoutError("Enter an amount above zero.")
     with transaction.atomic():
