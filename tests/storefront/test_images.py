@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import ExifTags, Image
 
 from storefront.images import image_renditions_make
 from storefront.models import ProductImage
@@ -42,6 +42,37 @@ def test_upload_in_admin_makes_renditions(admin_client):
     image = ProductImage.objects.get()
     assert image.width == 1200 and image.height == 900
     assert set(image.renditions) == {"240", "480"}
+
+
+def phone_photo() -> bytes:
+    """A JPEG as a phone stores it: 1200×900 pixels from the sensor, "rotate 90° clockwise" (Orientation 6)
+    and where it was taken in EXIF."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.Base.Make] = "PhoneCo"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef], gps[ExifTags.GPS.GPSLatitude] = "N", (51.0, 30.0, 26.0)
+    gps[ExifTags.GPS.GPSLongitudeRef], gps[ExifTags.GPS.GPSLongitude] = "W", (0.0, 7.0, 39.0)
+    buf = io.BytesIO()
+    Image.new("RGB", (1200, 900), "orange").save(buf, "JPEG", exif=exif)
+    return buf.getvalue()
+
+
+def test_a_phone_photo_is_drawn_upright_and_its_renditions_carry_no_location(admin_client, settings):
+    with Image.open(io.BytesIO(phone_photo())) as original:  # the upload really carries both
+        assert original.getexif()[ExifTags.Base.Orientation] == 6
+        assert original.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    item = factories.product()
+    admin_client.post(reverse("admin:storefront_productimage_add"), {
+        "product": item.pk, "alt": "A mug, photographed upright", "position": 0,
+        "image": SimpleUploadedFile("phone.jpg", phone_photo(), content_type="image/jpeg"),
+    })
+    image = ProductImage.objects.get()
+    assert set(image.renditions) == {"240", "480"}
+    for width, name in image.renditions.items():
+        with Image.open(settings.MEDIA_ROOT / name) as rendition:
+            assert rendition.size == (int(width), int(width) * 4 // 3)  # portrait, as the phone held it
+            assert not rendition.getexif() and "exif" not in rendition.info and "xmp" not in rendition.info
 
 
 def test_cards_and_product_page_use_srcset_sizes_and_dimensions(client):
