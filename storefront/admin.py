@@ -275,11 +275,17 @@ class ReviewAdmin(admin.ModelAdmin):
 
 @admin.register(StockAlert)
 class StockAlertAdmin(admin.ModelAdmin):
-    list_display = ["email", "variant", "created", "notified_at"]
-    list_filter = ["notified_at"]
+    list_display = ["email", "variant", "created", "confirmed", "confirmed_at", "notified_at"]
+    list_filter = ["confirmed_at", "notified_at"]
+    readonly_fields = ["created", "confirmed_at", "confirmation_sent_at", "notified_at"]
     search_fields = ["email", "variant__sku"]
     list_select_related = ["variant"]
     raw_id_fields = ["variant"]
+
+    @admin.display(boolean=True, description="Confirmed", ordering="confirmed_at")
+    def confirmed(self, alert: StockAlert) -> bool:
+        """Only confirmed alerts are emailed on restock (a guest confirms through the emailed link)."""
+        return alert.confirmed_at is not None
 
 
 @admin.register(WishlistItem)

@@ -250,11 +250,18 @@ class WishlistItem(models.Model):
 
 
 class StockAlert(models.Model):
-    """A shopper asked "email me when it is back": one row per variant and address, notified once."""
+    """A shopper asked "email me when it is back": one row per variant and address, notified once.
+
+    Only a confirmed alert is emailed on restock: a guest confirms through the link in the one
+    confirmation email (`confirmation_sent_at` is its claim, the row its outbox); a signed-in shopper
+    asking for their own verified address is confirmed at once. Unsubscribing deletes the row.
+    """
 
     variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stock_alerts")
     email = models.EmailField()
     created = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

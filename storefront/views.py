@@ -1,3 +1,4 @@
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -7,15 +8,16 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from core.htmx import is_fragment_request
-from core.http import absolute_url, safe_next
+from core.http import absolute_url, client_ip, rate_limited, safe_next
 from core.pagecache import cached_for_catalog, shared_page
+from storefront import alerts  # the module; two of its services share their names with views below
 from storefront import wishlist as wishlist_services  # the module; `wishlist` is a view below
-from storefront.alerts import stock_alert_subscribe
 from storefront.catalog import category_tree, home_products
 from storefront.errors import StorefrontError
 from storefront.filters import SORTS, CatalogFilterForm
@@ -236,6 +238,18 @@ def wishlist_toggle(request: HttpRequest, product_id: int) -> HttpResponse:
 # --------------------------------------------------------------------------
 
 
+STOCK_ALERT_LIMIT_PER_IP = 5  # sign-ups a minute from one client
+STOCK_ALERT_LIMIT_PER_ADDRESS = 5  # sign-ups an hour for one address (each may send it a confirmation)
+STOCK_ALERT_LIMITED = "You have asked for several alerts just now. Please wait a little and try again."
+
+
+def _stock_alert_limited(request: HttpRequest, email: str) -> bool:
+    address = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]  # no addresses in the cache
+    return rate_limited(f"stock-alert:ip:{client_ip(request)}", limit=STOCK_ALERT_LIMIT_PER_IP) | rate_limited(
+        f"stock-alert:email:{address}", limit=STOCK_ALERT_LIMIT_PER_ADDRESS, window=60 * 60
+    )
+
+
 @require_POST
 def stock_alert(request: HttpRequest, slug: str) -> HttpResponse:
     item = get_object_or_404(Product.objects.visible(), slug=slug)
@@ -246,18 +260,69 @@ def stock_alert(request: HttpRequest, slug: str) -> HttpResponse:
     if not item.variants.filter(pk=variant_id).exists():
         variant_id = 0
     email = request.POST.get("email", "")
+    back = f"{item.get_absolute_url()}?variant={variant_id}" if variant_id else item.get_absolute_url()
+    if _stock_alert_limited(request, email):
+        if request.htmx:  # htmx swaps only 2xx answers; the message goes where the others go
+            return render(request, "storefront/product.html#stock-alert-feedback",
+                          {"message": STOCK_ALERT_LIMITED, "ok": False})
+        return render(request, "429.html", {"limit_message": STOCK_ALERT_LIMITED, "back_url": back,
+                                            "back_label": f"Back to {item.name}"}, status=429)
+    shown = email.strip().lower()
     try:
         if not variant_id:
             raise StorefrontError("Please choose an option first.")
-        stock_alert_subscribe(variant_id=variant_id, email=email)
-        message, ok = f"Thanks! We will email {email.strip().lower()} once when it is back.", True
+        if alerts.stock_alert_subscribe(variant_id=variant_id, email=email, user=request.user):
+            message = f"Thanks! We will email {shown} once when it is back."
+        else:
+            message = f"Almost done: we sent a link to {shown}. Confirm it and we will email you once when it is back."
+        ok = True
     except StorefrontError as exc:
         message, ok = exc.message, False
     if request.htmx:
         return render(request, "storefront/product.html#stock-alert-feedback", {"message": message, "ok": ok},
                       status=200)
     (messages.success if ok else messages.error)(request, message)
-    return redirect(f"{item.get_absolute_url()}?variant={variant_id}" if variant_id else item.get_absolute_url())
+    return redirect(back)
+
+
+def _stock_alert_page(request: HttpRequest, *, action: str, alert, error: str = "") -> HttpResponse:
+    if error:
+        return render(request, "storefront/stock_alert.html", {"error": error}, status=400)
+    done = alert is None if action == "unsubscribe" else alert.confirmed_at is not None
+    return render(request, "storefront/stock_alert.html", {
+        "action": action, "done": done, "alert": alert, "product": alert.variant.product if alert else None,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def stock_alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation email. GET shows a button and changes nothing (mail scanners
+    follow links); the shopper's POST confirms."""
+    try:
+        if request.method == "POST":
+            alert = alerts.stock_alert_confirm(token=token)
+        else:
+            alert = alerts.stock_alert_for_link(token=token, purpose="confirm")
+            if alert is None:
+                raise StorefrontError(alerts.ALERT_GONE)
+    except StorefrontError as exc:
+        return _stock_alert_page(request, action="confirm", alert=None, error=exc.message)
+    return _stock_alert_page(request, action="confirm", alert=alert)
+
+
+@csrf_exempt  # RFC 8058 one-click: the mail provider POSTs without a form; the signed link is the key
+@require_http_methods(["GET", "POST"])
+def stock_alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The unsubscribe link in every alert email. GET shows a button; POST (or the one-click header) does it."""
+    try:
+        if request.method == "POST":
+            alerts.stock_alert_unsubscribe(token=token)
+            alert = None
+        else:
+            alert = alerts.stock_alert_for_link(token=token, purpose="unsubscribe")
+    except StorefrontError as exc:
+        return _stock_alert_page(request, action="unsubscribe", alert=None, error=exc.message)
+    return _stock_alert_page(request, action="unsubscribe", alert=alert)
 
 
 # --------------------------------------------------------------------------
