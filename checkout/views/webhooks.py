@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 @csrf_exempt
 @require_POST
 def stripe_webhook(request: HttpRequest) -> HttpResponse:
-    """Stripe's events, verified by signature. The only CSRF-exempt view."""
+    """Stripe's events, verified by signature; CSRF-exempt like one-click unsubscribe (signed too), and no other view."""
     try:
         event_data = stripe_gateway.webhook_event_construct(request.body, request.headers.get("Stripe-Signature"))
     except Exception as exc:  # SignatureVerificationError, or ValueError (bad JSON, a malformed event)
