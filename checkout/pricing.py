@@ -61,11 +61,6 @@ class QuoteLine:
         images = self.variant.product.images.all()
         return images[0] if images else None
 
-    @property
-    def compare_at_total(self) -> Decimal | None:
-        """The line at its compare-at price, when the variant is on sale."""
-        return self.variant.compare_at_price * self.quantity if self.variant.on_sale else None
-
 
 @dataclass
 class Quote:
