@@ -18,6 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 SHARING_ATTRIBUTE = "_page_cache_candidate"  # set by the page cache while a page that may be shared renders
 _SLOTS_ATTRIBUTE = "_personal_slots"
+# Stands for the signed-in shopper's email address in a shared page (letters only: unchanged by escaping).
+EMAIL_PLACEHOLDER = "PAGECACHESHOPPEREMAILPLACEHOLDER"
 
 
 @dataclass(frozen=True)
