@@ -370,6 +370,38 @@ def test_tracking_is_rate_limited_per_order_number(client):
     assert response.status_code == 429
 
 
+def _track(client, number, **meta) -> int:
+    return client.post(reverse("checkout:track"), {"email": "x@example.com", "number": number}, **meta).status_code
+
+
+def test_behind_the_proxy_tracking_is_limited_per_last_hop_whatever_the_hops_before_it_say(client, settings):
+    """With SHOP_TRUST_X_FORWARDED_FOR every request comes from the router, which appends the real
+    client's address last; whatever a client writes before it is its own."""
+    settings.SHOP_TRUST_X_FORWARDED_FOR = True
+    router = "10.1.2.3"
+    numbers = (f"ABCDE{i:05d}" for i in range(100))
+    # One client forging a new first hop each time (even the other client's address) gets 5 tries, not more.
+    forged = [_track(client, next(numbers), REMOTE_ADDR=router, HTTP_X_FORWARDED_FOR=f"{first}, 203.0.113.7")
+              for first in ("198.51.100.1", "198.51.100.2", "203.0.113.8", "198.51.100.4", "198.51.100.5",
+                            "198.51.100.6")]
+    assert forged == [200] * 5 + [429]
+    # Another client behind the same router has its own 5.
+    other = [_track(client, next(numbers), REMOTE_ADDR=router, HTTP_X_FORWARDED_FOR="203.0.113.8")
+             for _ in range(6)]
+    assert other == [200] * 5 + [429]
+
+
+def test_without_the_proxy_setting_x_forwarded_for_is_ignored(client, settings):
+    settings.SHOP_TRUST_X_FORWARDED_FOR = False
+    numbers = (f"ABCDE{i:05d}" for i in range(100))
+    # A made-up X-Forwarded-For in every request buys nothing: the connection's address is counted.
+    forged = [_track(client, next(numbers), REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}")
+              for i in range(6)]
+    assert forged == [200] * 5 + [429]
+    # Nor can another client be refused by writing that address in the header.
+    assert _track(client, next(numbers), REMOTE_ADDR="192.0.2.2", HTTP_X_FORWARDED_FOR="192.0.2.1") == 200
+
+
 def test_payment_rows_are_visible_to_staff_in_the_admin(admin_client, stripe_fake, client):
     variant = factories.variant(stock=5)
     _add(client, variant, "1")
