@@ -1,9 +1,11 @@
 """Staff actions and refunds, against the fake Stripe server with the real SDK."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from checkout.errors import CheckoutError
 from checkout.models import Order, OutboxEmail, Refund
@@ -18,8 +20,10 @@ from checkout.services.payments import (
     payment_start,
 )
 from checkout.services.refunds import order_refund
+from checkout.tasks import release_expired_holds
 from storefront.models import Variant
 from tests import factories
+from tests.support.processes import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -214,10 +218,6 @@ def test_paid_out_of_stock_is_refunded_automatically_when_configured(settings, s
 
 def test_hold_sweeper_asks_stripe_first_and_never_loses_a_late_payment(paid, stripe_fake, settings,
                                                                         django_capture_on_commit_callbacks):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     paid_late = factories.variant(stock=5, price="20.00")
     abandoned = factories.variant(stock=5, price="20.00")
     a = order_place(cart=factories.cart_with((paid_late, 1)), details=factories.details(),
@@ -241,13 +241,6 @@ def test_hold_sweeper_asks_stripe_first_and_never_loses_a_late_payment(paid, str
 def test_hold_sweeper_keeps_holds_until_the_grace_is_over_then_releases_each_once(
         stripe_fake, settings, monkeypatch, caplog):
     """The periodic task, with the clock the shop reads (`timezone.now`) moved instead of waited for."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from checkout.tasks import release_expired_holds
-    from tests.support.processes import free_port
-
     variant = factories.variant(stock=5, price="20.00")
     order = order_place(cart=factories.cart_with((variant, 2)), details=factories.details(),
                         checkout_token="g" * 32)
