@@ -272,17 +272,17 @@ def test_timeout_then_retry_creates_one_session(fake):
 
 
 def test_a_held_request_finishes_after_its_client_gave_up_and_its_key_is_busy_meanwhile(fake):
-    gate = fake.hold_next(1)
+    gate, params = fake.hold_next(1), session_params()
     with pytest.raises(stripe.StripeError) as busy:  # timed out, then the SDK's retry found the key in use
         make_client(fake, retries=1, timeout=0.3).v1.checkout.sessions.create(
-            params=session_params(), options={"idempotency_key": "held"})
+            params=params, options={"idempotency_key": "held"})
     assert busy.value.http_status == 409 and busy.value.json_body["error"]["code"] == "idempotency_key_in_use"
     assert not fake.sessions  # still executing
     gate.set()
     assert fake.wait_answered(2)
     [sid] = fake.sessions  # the held request created it after all
     again = make_client(fake, retries=0).v1.checkout.sessions.create(
-        params=session_params(), options={"idempotency_key": "held"})
+        params=params, options={"idempotency_key": "held"})
     assert again.id == sid and len(fake.sessions) == 1
 
 
