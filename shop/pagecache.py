@@ -45,6 +45,7 @@ import re
 from importlib import import_module
 
 from django.conf import settings
+from django.core import signing
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -97,10 +98,54 @@ def _guest_cart_count(request: HttpRequest) -> int | None:
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not session_key:
         return 0
+    known = _guest_note_read(request, session_key)
+    if known is not None:
+        return known
     session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
     if AUTH_SESSION_KEY in session or MESSAGES_SESSION_KEY in session:
         return None
     return SessionCart(session).count()
+
+
+# The guest note: a signed cookie saying "this session is a guest's with N items in the cart, and no
+# message waiting", so a guest with a cart is served a cached page without reading their session.
+# It is bound to the session key (a hash of it), rewritten whenever a request reads the session and the
+# answer changed, and deleted once the session signs in or holds a message; a stale or forged note
+# fails its signature or its binding, and the session is read instead.
+GUEST_NOTE_COOKIE = "shop_guest"
+_GUEST_NOTE_SALT = "shop.pagecache.guest-note"
+
+
+def _session_hash(session_key: str) -> str:
+    return hashlib.sha256(session_key.encode()).hexdigest()[:20]
+
+
+def _guest_note_read(request: HttpRequest, session_key: str) -> int | None:
+    note = request.COOKIES.get(GUEST_NOTE_COOKIE)
+    if not note:
+        return None
+    try:
+        bound, count = signing.Signer(salt=_GUEST_NOTE_SALT).unsign(note).split(":")
+        return int(count) if bound == _session_hash(session_key) else None
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def guest_note_write(request: HttpRequest, response: HttpResponse) -> None:
+    """After a request that read the session: set, renew or delete the guest note (see above)."""
+    session = getattr(request, "session", None)
+    if session is None or not session.accessed:
+        return
+    key = session.session_key
+    note = request.COOKIES.get(GUEST_NOTE_COOKIE)
+    if not key or AUTH_SESSION_KEY in session or MESSAGES_SESSION_KEY in session or response.status_code >= 500:
+        if note:
+            response.delete_cookie(GUEST_NOTE_COOKIE, samesite="Lax")
+        return
+    value = signing.Signer(salt=_GUEST_NOTE_SALT).sign(f"{_session_hash(key)}:{SessionCart(session).count()}")
+    if value != note:
+        response.set_cookie(GUEST_NOTE_COOKIE, value, max_age=settings.SESSION_COOKIE_AGE, httponly=True,
+                            secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
 
 
 def _cacheable_view(request: HttpRequest) -> bool:
@@ -235,6 +280,11 @@ class PageCacheMiddleware(_PageCache):
     audience = GUESTS
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self._respond(request)
+        guest_note_write(request, response)  # after storing: a stored page never carries the cookie
+        return response
+
+    def _respond(self, request: HttpRequest) -> HttpResponse:
         if not ttl() or not _cacheable_view(request):
             return self.get_response(request)
         cart_count = _guest_cart_count(request)

@@ -344,3 +344,26 @@ def test_a_redis_outage_means_no_page_cache_and_working_pages(settings):
         assert page.status_code == 200 and _cache_state(page) != "hit"
         html = page.content.decode()
         assert "Stoneware Mug" in html and PLACEHOLDER not in html and CART_COUNT_PLACEHOLDER not in html
+
+
+def test_a_guest_with_a_cart_is_served_without_reading_their_session(client, django_assert_num_queries):
+    mug = factories.product(name="Stoneware Mug", stock=5)
+    url = mug.get_absolute_url()
+    client.post(reverse("checkout:cart_add"), {"variant": mug.variants.get().pk, "quantity": "2"})
+    client.get(reverse("checkout:cart"))  # shows the "Added" message
+    client.get(url)
+    with django_assert_num_queries(0):  # no session row read: the signed guest note says "2, nothing waiting"
+        page = client.get(url)
+    assert _cache_state(page) == "hit" and "Items in cart: </span>2<" in page.content.decode()
+    # A note from another session, or a forged one, is not believed: the session is read instead.
+    other = Client()
+    other.get(url)
+    other.cookies["shop_guest"] = client.cookies["shop_guest"].value
+    assert "Items in cart: </span>0<" in other.get(url).content.decode()
+    client.cookies["shop_guest"] = client.cookies["shop_guest"].value.replace(":2:", ":9:")
+    assert "Items in cart: </span>2<" in client.get(url).content.decode()
+    # Signing in ends the note: the shopper gets the signed-in copy.
+    client.force_login(factories.user(email="ada@example.com"))
+    page = client.get(url)
+    assert "My orders" in page.content.decode()
+    assert client.cookies["shop_guest"].value == ""
