@@ -6,7 +6,8 @@ suggestions), from a guest: no session cookie,
 or a session that is not signed in and holds no flash message, and no messages
 cookie. For a guest, the only personal things on these pages are the CSRF token
 and the cart badge's count; both are rendered as placeholders into the stored
-page and filled in for each visitor (the count from their session cart).
+page and filled in for each visitor (the count from their session cart: the
+session row, one primary-key query, as sessions live in the database only).
 Everything else (cart, checkout, orders, accounts, admin, webhook, every POST,
 every signed-in shopper, anyone with a message to see) goes through Django
 untouched.
@@ -80,7 +81,9 @@ def placeholders(request: HttpRequest) -> dict:
 
 def _guest_cart_count(request: HttpRequest) -> int | None:
     """The cart count of a guest who may be served a shared page, or None when the page
-    is personal: a signed-in shopper or a flash message waiting to be shown."""
+    is personal: a signed-in shopper or a flash message waiting to be shown. Read from
+    SESSION_ENGINE's store, the database: never a cache, whose stale copy would show an old
+    cart count or an old sign-in."""
     if request.method not in ("GET", "HEAD"):
         return None
     if request.COOKIES.get(getattr(settings, "MESSAGES_COOKIE_NAME", "messages")):  # empty = deleted

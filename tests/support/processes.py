@@ -2,9 +2,12 @@
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,11 +18,11 @@ from tests.support.waiting import wait_until
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _answers(url: str) -> bool:
+def redis_answers(url: str, timeout: float = 1) -> bool:
     import redis
 
     try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout).ping())
     except redis.RedisError:
         return False
 
@@ -28,22 +31,32 @@ def redis_server(machine: str = "redis://127.0.0.1:6379"):
     """Yield the base URL of a real Redis: the machine's own on 127.0.0.1:6379 when it answers,
     otherwise one started here from the `redis-server` binary. Never a silent skip: with neither,
     the tests that need Redis fail and say why."""
-    if _answers(machine):
+    if redis_answers(machine):
         yield machine
         return
+    with own_redis_server() as (_process, url):
+        yield url
+
+
+@contextmanager
+def own_redis_server() -> Iterator[tuple[subprocess.Popen, str]]:
+    """A `redis-server` started here on a free port, and its base URL: a process of the test's own,
+    which it may stop and continue (SIGSTOP/SIGCONT) without touching the machine's Redis."""
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.fail("These tests need Redis: none answers on 127.0.0.1:6379 and `redis-server` is not installed.")
+        pytest.fail("These tests need `redis-server`, which is not installed.")
     port = free_port()
     process = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
                                 "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"redis://127.0.0.1:{port}"
-    if not wait_until(lambda: _answers(url), timeout=10, interval=0.1):
+    if not wait_until(lambda: redis_answers(url), timeout=10, interval=0.1):
         process.kill()
+        process.wait(10)
         pytest.fail("redis-server was started for the tests but did not answer within 10 s")
     try:
-        yield url
+        yield process, url
     finally:
+        process.send_signal(signal.SIGCONT)  # a stopped process would not act on SIGTERM
         process.terminate()
         process.wait(10)
 
