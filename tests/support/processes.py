@@ -6,6 +6,8 @@ import signal
 import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -92,16 +94,20 @@ def start_gunicorn(env: dict, workers: int = 2) -> tuple[subprocess.Popen, str]:
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
 
-    def listening() -> bool:
+    def answering() -> bool:
+        # An HTTP answer, not just a listening socket: gunicorn listens before its workers have
+        # booted, and on a loaded machine booting can outlast a test's first request timeout.
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2).close()
+            return True
+        except urllib.error.HTTPError:  # 503 when the cache is down on purpose: it answered
+            return True
         except OSError:
             if process.poll() is not None:
                 raise RuntimeError(process.stdout.read()) from None
             return False
 
-    if wait_until(listening, timeout=30, interval=0.2):
+    if wait_until(answering, timeout=60, interval=0.2):
         return process, f"http://127.0.0.1:{port}"
     process.kill()
     raise RuntimeError("gunicorn did not start")
