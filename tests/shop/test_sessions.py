@@ -1,8 +1,11 @@
 """Sessions never come back from the dead: a sign-out stays done and a cart change the shopper was
 told about stays made, even when Redis hangs while they happen (issue 11, item 1).
 
-The shop runs for real: gunicorn on the test database, its cache on a `redis-server` of this
-module's own, which the tests stop (SIGSTOP: it hangs, the sockets stay open) and continue (SIGCONT).
+The shop runs for real: gunicorn on the test database with production's Redis settings (the
+fail-open cache and the rate-limit alias with their 0.5 s socket timeouts, huey on Redis), on a
+`redis-server` of this module's own, which the tests stop (SIGSTOP: it hangs, its sockets stay open)
+and continue (SIGCONT). DEBUG stays on, as in the other gunicorn tests: production's checks refuse
+SQLite, and where sessions and the cache are kept does not depend on it.
 """
 
 import os
