@@ -10,7 +10,9 @@ authentication). The personal things on these pages are the CSRF token, the cart
 badge's count and, for signed-in shoppers, their wishlist hearts, their call to
 review and their email address in the back-in-stock form: the token, the count
 and the address are rendered as placeholders, the hearts and the review call as
-slots (core/slots.py), and all are filled in for each visitor. Everything else
+slots (core/slots.py), and all are filled in for each visitor (a guest's cart
+count from a signed note, or else their session row: sessions live in the
+database only). Everything else
 (cart, checkout, orders, accounts, admin, webhook, every POST, anyone with a
 message to see) goes through Django untouched.
 
@@ -90,7 +92,9 @@ def placeholders(request: HttpRequest) -> dict:
 
 def _guest_cart_count(request: HttpRequest) -> int | None:
     """The cart count of a guest who may be served a shared page, or None when the page
-    is personal: a signed-in shopper or a flash message waiting to be shown."""
+    is personal: a signed-in shopper or a flash message waiting to be shown. Read from
+    SESSION_ENGINE's store, the database: never a cache, whose stale copy would show an old
+    cart count or an old sign-in."""
     if request.method not in ("GET", "HEAD"):
         return None
     if request.COOKIES.get(getattr(settings, "MESSAGES_COOKIE_NAME", "messages")):  # empty = deleted

@@ -120,7 +120,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 _REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False}
 if REDIS_URL:
     CACHES = {
-        # Pages, menus and sessions: fails open (see core/cache.py).
+        # Pages, menus, the catalog version and allauth's rate-limit counts: fails open
+        # (see core/cache.py). Never sessions.
         "default": {
             "BACKEND": "core.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
@@ -158,9 +159,16 @@ else:
     HUEY["huey_class"] = "huey.RedisHuey"
 
 # --- Sessions ---------------------------------------------------------------
-# The guest cart lives in the session; the cached_db engine keeps it fast and
-# durable (Redis in production, the database behind it).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions (who is signed in, the guest cart) are state, not a cache: they live in
+# the database only, read with one primary-key query per request. Not cached_db:
+# a failed cache write is skipped (a save by Django itself, which logs it; a delete
+# by the fail-open cache), so while Redis hangs a sign-out or a cart change reaches
+# the database but not the cached copy, and the stale copy wins once Redis answers
+# again (issue 11; tests/shop/test_sessions.py). Not the cache engine either: Redis
+# here fails open, and a restart would empty every cart. Not signed cookies: a copy
+# of the cookie would stay signed in after a sign-out.
+# `shop.checks.session_store` refuses any other engine.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 
 # --- Accounts (django-allauth, email only) ----------------------------------

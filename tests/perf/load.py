@@ -8,8 +8,8 @@ What it does, all on 127.0.0.1:
 1. Creates the database `shop_perf` (PostgreSQL at 127.0.0.1:5432, user postgres) if it
    is missing, migrates it and seeds `seed_demo --products 10000` (kept between runs;
    --reseed starts again). Pictures go to var/perf-media, static files to var/perf-static.
-2. Serves the shop with gunicorn (production settings: DEBUG off, Redis cache and
-   sessions, whitenoise) and, on a second port, the "floor": a one-line Django view
+2. Serves the shop with gunicorn (production settings: DEBUG off, Redis cache, sessions
+   in PostgreSQL, whitenoise) and, on a second port, the "floor": a one-line Django view
    (tests/perf/floor_wsgi.py) with the very same settings and middleware.
 3. From this process (a separate process from gunicorn's), drives each page with
    `--concurrency` connections until `--requests` responses or `--seconds` have passed,

@@ -6,9 +6,9 @@ All on 127.0.0.1, bounded in time and count:
 
 1. A fresh PostgreSQL database `shop_reliability` is created, migrated and seeded
    (`seed_demo`, 48 products; a few variants get low stock so shoppers fight over them).
-2. gunicorn serves the shop with production settings (DEBUG off, Redis cache, sessions
-   and rate limits, whitenoise); a real huey consumer (`manage.py run_huey`) sends the
-   emails through the outbox to a folder; the fake Stripe server (tests/fake_stripe.py)
+2. gunicorn serves the shop with production settings (DEBUG off, Redis cache, rate limits
+   and task queue, sessions in PostgreSQL, whitenoise); a real huey consumer (`manage.py
+   run_huey`) sends the emails through the outbox to a folder; the fake Stripe server (tests/fake_stripe.py)
    answers the real SDK and delivers signed webhooks back to gunicorn.
 3. `--users` virtual shoppers browse (home, category, product, search), add to cart with
    htmx, open the cart and, one visit in four, check out and pay on the fake hosted page
