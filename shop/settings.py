@@ -337,6 +337,18 @@ SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=60)
 # Who gets staff mail (the daily low-stock digest); default: every active staff user.
 SHOP_STAFF_EMAILS = env.list("SHOP_STAFF_EMAILS", default=[])
 
+# --- Error reports (Sentry) --------------------------------------------------
+# Only when SENTRY_DSN is set; personal data is scrubbed before a report leaves (core/sentry.py).
+# The release is SENTRY_RELEASE, else the commit Heroku deployed (core.sentry.sentry_release).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from core.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
+    )
+
 # --- Logging: everything to stdout, each line with its request id ------------
 # `request_id=` is the request's X-Request-ID (Heroku's router prints the same id), or the originating
 # request's for a task the worker runs, or "-" (core/requestid.py).
