@@ -12,6 +12,8 @@ from pathlib import Path
 import environ
 from django.utils.csp import CSP
 
+from core.redis_options import redis_options, redis_pool
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -116,8 +118,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and task queue ---------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 
-# Short socket timeouts: a Redis that hangs must not hang the shop.
-_REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False}
+# Short socket timeouts: a Redis that hangs must not hang the shop. redis_options adds what a
+# rediss:// URL (Heroku Redis, TLS with a self-signed certificate) needs; every Redis client uses it.
+_REDIS_OPTIONS = redis_options(REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5, retry_on_timeout=False)
 if REDIS_URL:
     CACHES = {
         # Pages, menus and sessions: fails open (see core/cache.py).
@@ -149,7 +152,7 @@ HUEY = {
     "immediate": HUEY_IMMEDIATE,
     "utc": True,
     "results": False,
-    "connection": {"url": REDIS_URL} if REDIS_URL else {},
+    "connection": {"connection_pool": redis_pool(REDIS_URL)} if REDIS_URL else {},
     "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
 }
 if HUEY_IMMEDIATE:
