@@ -340,6 +340,12 @@ SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=60)
 # Who gets staff mail (the daily low-stock digest); default: every active staff user.
 SHOP_STAFF_EMAILS = env.list("SHOP_STAFF_EMAILS", default=[])
 
+# --- Operator's health view -------------------------------------------------
+# /health/detailed/ shows signed-in staff, or a request with `Authorization: Bearer <SHOP_HEALTH_TOKEN>`,
+# the database, Redis, the queue, the outbox and the periodic jobs; anyone else gets a 404.
+# Unset: staff only. A header, not ?token=, because routers and access logs record query strings.
+SHOP_HEALTH_TOKEN = env.str("SHOP_HEALTH_TOKEN", default="")
+
 # --- Error reports (Sentry) --------------------------------------------------
 # Only when SENTRY_DSN is set; personal data is scrubbed before a report leaves (core/sentry.py).
 # The release is SENTRY_RELEASE, else the commit Heroku deployed (core.sentry.sentry_release).

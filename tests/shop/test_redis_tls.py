@@ -1,5 +1,5 @@
 """Heroku Redis's rediss:// URLs (TLS, self-signed certificate) work for every Redis client of the shop:
-the cache (pages and sessions), the rate-limit cache and huey."""
+the cache (pages and sessions), the rate-limit cache, huey, and the health view's own connection."""
 
 import shutil
 import subprocess
@@ -79,13 +79,15 @@ def test_the_shop_talks_to_a_tls_redis_with_a_self_signed_certificate(tls_redis)
         "import django; django.setup()\n"
         "from django.core.cache import caches\n"
         "from huey.contrib.djhuey import HUEY\n"
+        "from shop.health import redis_check\n"
         "caches['default'].set('tls-check', 'round trip', 30)\n"  # the fail-open cache would hide a failure:
         "print(caches['default'].get('tls-check'))\n"  # only reading the value back proves it
         "caches['ratelimit'].set('tls-count', 1, 30)\n"
         "print(caches['ratelimit'].incr('tls-count'))\n"
         "from checkout.services.outbox import send_email\n"
         "send_email(1001)\n"
-        "print(HUEY.pending_count())\n",
+        "print(HUEY.pending_count())\n"
+        "print(redis_check()['ok'])\n",
         REDIS_URL=tls_redis)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["round trip", "2", "1"], result.stdout + result.stderr
+    assert result.stdout.splitlines() == ["round trip", "2", "1", "True"], result.stdout + result.stderr
