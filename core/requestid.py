@@ -2,8 +2,8 @@
 
 Heroku's router gives each request an `X-Request-ID` and prints it in its own router log line; the shop
 takes it (or makes one), keeps it in a context variable for the request, adds `request_id=…` to every log
-line through `RequestIdFilter`, and answers with it in the `X-Request-ID` response header, so a router
-line, the shop's lines, a Sentry report and a screenshot of an error page can be matched up.
+line through `RequestIdFilter`, and answers with it in the `X-Request-ID` response header, so the
+router's line, the shop's lines and a Sentry report (tagged in core/sentry.py) can be matched up.
 
 A huey task enqueued during a request carries the id in its task id (`<request id>.<uuid>`); the worker
 runs the task under that id, so its log lines name the request that caused them.

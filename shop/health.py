@@ -100,10 +100,12 @@ def job_runs() -> list[dict]:
 
 def health_report() -> dict:
     """Everything the detailed view shows; `ok` is false when the database or Redis is down."""
+    redis_status = redis_check()
     report = {
         "database": database_check(),
-        "redis": redis_check(),
-        "queue": queue_check(),
+        "redis": redis_status,
+        # huey's connection has no socket timeouts (its consumer blocks on reads): not asked while Redis is down.
+        "queue": queue_check() if redis_status["ok"] else {"ok": False, "immediate": False, "error": "Redis is down"},
         "outbox": outbox_backlog(),
         "jobs": job_runs(),
         "checked_at": timezone.now(),

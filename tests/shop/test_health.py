@@ -98,6 +98,18 @@ def test_the_token_opens_it_as_json(client, health_token):
     assert report["queue"]["immediate"] is True
 
 
+def test_with_redis_down_it_answers_503_and_says_so(client, health_token, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    response = client.get(DETAILED, headers={"Authorization": f"Bearer {health_token}", "Accept": "application/json"})
+    assert response.status_code == 503
+    report = response.json()
+    assert report["ok"] is False and report["database"]["ok"] is True
+    assert report["redis"]["ok"] is False and "ConnectionError" in report["redis"]["error"]
+    assert report["queue"] == {"ok": False, "immediate": False, "error": "Redis is down"}
+    _staff(client)
+    assert "down: ConnectionError" in client.get(DETAILED).content.decode()
+
+
 def test_it_shows_the_outbox_backlog_and_when_each_job_last_ran(client, health_token):
     def email(status, age_minutes):
         row = OutboxEmail.objects.create(kind=OutboxEmail.Kind.SHIPPED, to="ada@example.com", subject="s",
