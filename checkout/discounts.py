@@ -48,16 +48,18 @@ def _eligible_variant_ids(code: DiscountCode, lines) -> set[int]:
             if line.variant.product_id in product_ids or line.variant.product.category_id in category_ids}
 
 
-def uses_by(*, code: DiscountCode, email: str) -> int:
-    """How many orders placed with this email hold or have used the code."""
+def uses_by(*, code: DiscountCode, email: str, excluding: frozenset[int] = frozenset()) -> int:
+    """How many orders placed with this email hold or have used the code (but the orders in `excluding`)."""
     return Order.objects.filter(discount_code=code, email__iexact=email.strip()).filter(
         Q(code_held=True) | ~Q(payment_state=Order.PaymentState.UNPAID)
-    ).count()
+    ).exclude(pk__in=excluding).count()
 
 
 def code_apply(*, text: str, lines, subtotal: Decimal, currency: str, email: str = "",
-               money=lambda amount: str(amount)) -> CodeResult:
-    """Check `text` against the cart's lines; the discount, split over the lines it applies to."""
+               money=lambda amount: str(amount), own_orders: frozenset[int] = frozenset()) -> CodeResult:
+    """Check `text` against the cart's lines; the discount, split over the lines it applies to.
+    A use held by one of `own_orders` (the shopper's own pending order, which placing again reuses or
+    releases) does not count against the limits."""
     typed = normalize_code(text)
     code = DiscountCode.objects.filter(code=typed, active=True).first()
     if code is None:
@@ -67,9 +69,10 @@ def code_apply(*, text: str, lines, subtotal: Decimal, currency: str, email: str
         return CodeResult(problem=f"“{code.code}” is not valid yet.")
     if code.valid_until and now >= code.valid_until:
         return CodeResult(problem=f"“{code.code}” has expired.")
-    if code.usage_limit is not None and code.times_used >= code.usage_limit:
+    held_by_own = Order.objects.filter(pk__in=own_orders, discount_code=code, code_held=True).count() if own_orders else 0
+    if code.usage_limit is not None and code.times_used - held_by_own >= code.usage_limit:
         return CodeResult(problem=f"“{code.code}” has been used up.")
-    if email and code.per_customer_limit is not None and uses_by(code=code, email=email) >= code.per_customer_limit:
+    if email and code.per_customer_limit is not None and uses_by(code=code, email=email, excluding=own_orders) >= code.per_customer_limit:
         return CodeResult(problem=f"You have already used “{code.code}”.")
     eligible = _eligible_variant_ids(code, lines)
     if not eligible:

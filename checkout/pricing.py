@@ -103,17 +103,41 @@ class Quote:
         return self.subtotal - self.discount
 
 
-def _problem(variant: Variant, quantity: int) -> str:
+@dataclass(frozen=True)
+class OwnHold:
+    """What the shopper's own pending orders hold: units and code uses that count as this shopper's in a
+    quote, because placing the cart again pays the same order or releases it first (one hold per cart).
+    Without it, a shopper back from Stripe's page would find their own hold "sold out"."""
+    units: dict[int, int] = field(default_factory=dict)
+    order_ids: frozenset[int] = frozenset()
+
+
+NO_HOLD = OwnHold()
+
+
+def own_hold(orders) -> OwnHold:
+    """The hold of these pending orders (their lines prefetched or not)."""
+    units: dict[int, int] = {}
+    ids = set()
+    for order in orders:
+        ids.add(order.pk)
+        if order.stock_held:
+            for line in order.lines.all():
+                units[line.variant_id] = units.get(line.variant_id, 0) + line.quantity
+    return OwnHold(units=units, order_ids=frozenset(ids))
+
+
+def _problem(variant: Variant, quantity: int, available: int) -> str:
     if not variant.purchasable:
         return "No longer available. Remove it to check out."
-    if variant.stock == 0:
+    if available == 0:
         return "Sold out. Remove it to check out."
-    if quantity > variant.stock:
-        return f"Only {variant.stock} left. Lower the quantity to check out."
+    if quantity > available:
+        return f"Only {available} left. Lower the quantity to check out."
     return ""
 
 
-def _priced_lines(result: Quote, quantities: dict[int, int]) -> None:
+def _priced_lines(result: Quote, quantities: dict[int, int], hold: OwnHold) -> None:
     variants = (
         Variant.objects.filter(pk__in=quantities)
         .select_related("product")
@@ -123,17 +147,19 @@ def _priced_lines(result: Quote, quantities: dict[int, int]) -> None:
     for variant in variants:
         quantity = quantities[variant.pk]
         unit_price = round_money(variant.price, result.currency)  # ¥12.50 typed by staff is charged as ¥13
+        available = variant.stock + hold.units.get(variant.pk, 0)
         result.lines.append(QuoteLine(
             variant=variant, quantity=quantity, unit_price=unit_price, line_total=unit_price * quantity,
-            max_quantity=max(variant.line_limit, 1), problem=_problem(variant, quantity),
+            max_quantity=max(min(available, settings.SHOP_MAX_LINE_QUANTITY), 1),
+            problem=_problem(variant, quantity, available),
         ))
         result.count += quantity
     result.missing = sorted(set(quantities) - {line.variant_id for line in result.lines})
 
 
-def _apply_code(result: Quote, code: str, email: str, money: Callable[[Decimal], str]) -> None:
+def _apply_code(result: Quote, code: str, email: str, money: Callable[[Decimal], str], hold: OwnHold) -> None:
     applied = code_apply(text=code, lines=result.lines, subtotal=result.subtotal, currency=result.currency,
-                         email=email, money=money)
+                         email=email, money=money, own_orders=hold.order_ids)
     if applied.code is None:
         result.code_problem = applied.problem
         return
@@ -177,18 +203,19 @@ def _apply_tax(result: Quote, country: str, state: str) -> None:
 
 
 def quote(*, quantities: dict[int, int], destination: Destination | None = None, shipping_method_id: int | None = None,
-          code: str = "", email: str = "", money: Callable[[Decimal], str] = str) -> Quote:
+          code: str = "", email: str = "", money: Callable[[Decimal], str] = str, hold: OwnHold = NO_HOLD) -> Quote:
     """Price {variant id: quantity} (3 queries, whatever the number of lines), then apply `code`,
     ship to `destination` by `shipping_method_id` (the cheapest method when not given or not offered)
     and tax for `destination` — or, before an address is known, for the shop's country when prices
-    include tax. `money` formats amounts inside messages (the |money filter, from views)."""
+    include tax. `money` formats amounts inside messages (the |money filter, from views). `hold` is
+    what the shopper's own pending orders hold (see OwnHold)."""
     result = Quote(currency=settings.SHOP_CURRENCY, tax_included=settings.SHOP_PRICES_INCLUDE_TAX)
     if not quantities:
         return result
-    _priced_lines(result, quantities)
+    _priced_lines(result, quantities, hold)
     result.subtotal = sum((line.line_total for line in result.lines), ZERO)
     if code and result.lines:
-        _apply_code(result, code, email, money)
+        _apply_code(result, code, email, money, hold)
     result.destination = destination
     if destination is not None:
         _apply_shipping(result, shipping_method_id)

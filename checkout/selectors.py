@@ -1,6 +1,6 @@
 import hmac
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from checkout.models import Order, OrderEvent, OrderLine, normalize_order_number
@@ -29,6 +29,17 @@ def checkout_token_pending(*, token: str) -> bool:
     """Whether this checkout form already placed an order that still waits for payment: then
     posting the same form again retries that order (same token); otherwise a retry is a new attempt."""
     return Order.objects.filter(checkout_token=token, status=Order.Status.PENDING_PAYMENT).exists()
+
+
+def orders_pending_of_cart(*, number: str | None, user) -> list[Order]:
+    """The pending orders a cart placed: the one this browser placed last (`number`, from the session) and a
+    signed-in shopper's (their cart follows them between browsers), lines prefetched."""
+    signed_in = user is not None and user.is_authenticated
+    if not number and not signed_in:
+        return []
+    query = (Q(number=number) if number else Q()) | (Q(user=user) if signed_in else Q())
+    return list(Order.objects.filter(query, status=Order.Status.PENDING_PAYMENT).prefetch_related("lines")
+                .order_by("created"))
 
 
 def user_bought_product(*, user, product_id: int) -> bool:

@@ -21,11 +21,13 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def rate_limited(key: str, *, limit: int, window: int = 60) -> bool:
+def rate_limited(key: str, *, limit: int, window: int = 60, refuse_when_unavailable: bool = True) -> bool:
     """Count one hit on `key`; True when it is over `limit` hits in `window` seconds.
 
     Counted in the shared "ratelimit" cache (Redis in production) so every
-    gunicorn worker sees the same count. If it is down, this fails safe: refused.
+    gunicorn worker sees the same count. If it is down, this fails safe: refused —
+    unless `refuse_when_unavailable` is False, for limits on the shop's own work (cart
+    changes, orders placed) where refusing everyone would stop the shop selling.
     """
     full_key = f"ratelimit:{key}"
     cache = caches["ratelimit"]
@@ -37,8 +39,8 @@ def rate_limited(key: str, *, limit: int, window: int = 60) -> bool:
         cache.set(full_key, 1, timeout=window)
         return False
     except Exception:
-        logger.exception("Rate-limit cache unavailable; refusing %s", key)
-        return True
+        logger.exception("Rate-limit cache unavailable; %s %s", "refusing" if refuse_when_unavailable else "allowing", key)
+        return refuse_when_unavailable
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

@@ -17,6 +17,7 @@ from django.db import transaction
 
 VERSION_KEY = "pagecache:version"
 SHARED_PAGE_ATTRIBUTE = "shared_page"
+_SHOWN_ATTRIBUTE = "_page_products"
 
 
 def ttl() -> int:
@@ -42,6 +43,35 @@ def _set_new_version() -> None:
     # A new unique value rather than INCR: entries carry the version they were made
     # under, so a lost or evicted version key can never make an old entry match again.
     cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def product_version_key(product_id: int) -> str:
+    return f"pagecache:product:{product_id}"
+
+
+def bump_product_versions(product_ids) -> None:
+    """Make every cached page that shows one of these products a miss (its product page, the lists
+    its card is on), now and once the current transaction commits. Other pages stay cached."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return
+    _set_product_versions(ids)
+    transaction.on_commit(lambda: _set_product_versions(ids))
+
+
+def _set_product_versions(ids: list[int]) -> None:
+    version = time.time_ns()
+    cache.set_many({product_version_key(pk): version for pk in ids}, timeout=None)
+
+
+def page_shows(request, product_ids) -> None:
+    """Note that the page being rendered for `request` shows these products: a cached copy is
+    a miss once one of them changes (see bump_product_versions)."""
+    request.__dict__.setdefault(_SHOWN_ATTRIBUTE, set()).update(product_ids)
+
+
+def products_shown(request) -> set[int]:
+    return getattr(request, _SHOWN_ATTRIBUTE, set())
 
 
 def cached_for_catalog(name: str, build: Callable[[], str]) -> str:

@@ -2,24 +2,27 @@
 
 Who gets a cached page: a GET or HEAD, for a view marked `@shared_page`
 (core/pagecache.py: the storefront's home, category, product, search and
-suggestions), from a guest: no session cookie,
-or a session that is not signed in and holds no flash message, and no messages
-cookie. For a guest, the only personal things on these pages are the CSRF token
-and the cart badge's count; both are rendered as placeholders into the stored
-page and filled in for each visitor (the count from their session cart).
-Everything else (cart, checkout, orders, accounts, admin, webhook, every POST,
-every signed-in shopper, anyone with a message to see) goes through Django
-untouched.
+suggestions), from anyone with no flash message waiting. Each page is stored
+twice: once as guests see it, served before the session is read
+(`PageCacheMiddleware`), and once as signed-in shoppers see it, served once the
+session has said who they are (`MemberPageCacheMiddleware`, after Django's
+authentication). The personal things on these pages are the CSRF token, the cart
+badge's count and, for signed-in shoppers, their wishlist hearts, their call to
+review and their email address in the back-in-stock form: the token, the count
+and the address are rendered as placeholders, the hearts and the review call as
+slots (core/slots.py), and all are filled in for each visitor. Everything else
+(cart, checkout, orders, accounts, admin, webhook, every POST, anyone with a
+message to see) goes through Django untouched.
 
 What is stored: the status, the headers and the body of a 200 response that set
 no cookie and is not marked private/no-store, keyed by the absolute URL with its
 query string and the htmx request headers (a partial differs from the full page).
-Each entry carries the catalog version it was rendered under; `bump_catalog_version`
-(called by storefront/signals.py when staff change the catalog) makes every older
-entry a miss at once. Entries also expire after SHOP_PAGE_CACHE_SECONDS (0 turns
-the cache off), because checkout changes stock with a conditional UPDATE that
-sends no signal: availability on a cached page may be that many seconds old,
-while the cart and checkout always re-check stock.
+Each entry carries the catalog version it was rendered under and the version of
+each product it shows; `bump_catalog_version` (staff changing the catalog, a
+variant selling out or coming back) makes every older entry a miss at once, and
+`bump_product_versions` (every sale, released hold and restock, from
+storefront/stock.py's `stock_changed`) the entries showing those products.
+Entries also expire after SHOP_PAGE_CACHE_SECONDS (0 turns the cache off).
 
 The CSRF token: a page must never carry another visitor's token. While a page
 that may be stored is rendered, the `csrf_token` context variable is a fixed
@@ -48,8 +51,12 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import Resolver404, resolve
 
-from checkout.cart import SessionCart
-from core.pagecache import SHARED_PAGE_ATTRIBUTE, VERSION_KEY, ttl
+from django.utils.html import escape
+
+from checkout.cart import SessionCart, cart_for_request
+from core.pagecache import SHARED_PAGE_ATTRIBUTE, VERSION_KEY, product_version_key, products_shown, ttl
+from core.slots import EMAIL_PLACEHOLDER, SHARING_ATTRIBUTE, Slot, fill, slots_of
+from storefront.selectors import review_of, user_can_review, wishlist_ids
 
 # htmx request headers a view may read (django-htmx's request.htmx): each one is part of the key.
 HTMX_HEADERS = (
@@ -65,7 +72,9 @@ _PLACEHOLDER_BYTES = PLACEHOLDER.encode()
 CART_COUNT_PLACEHOLDER = "PAGECACHECARTCOUNTPLACEHOLDER"
 _CART_COUNT_BYTES = CART_COUNT_PLACEHOLDER.encode()
 MESSAGES_SESSION_KEY = "_messages"  # django.contrib.messages' session storage
-_CANDIDATE = "_page_cache_candidate"
+_CANDIDATE = SHARING_ATTRIBUTE
+_EMAIL_BYTES = EMAIL_PLACEHOLDER.encode()
+GUESTS, MEMBERS = "guests", "members"
 _COMMA = re.compile(r"\s*,\s*")
 
 
@@ -102,17 +111,18 @@ def _cacheable_view(request: HttpRequest) -> bool:
     return getattr(match.func, SHARED_PAGE_ATTRIBUTE, False)
 
 
-def _key(request: HttpRequest) -> str:
-    parts = [request.build_absolute_uri()] + [request.META.get(h, "") for h in HTMX_HEADERS]
+def _key(request: HttpRequest, audience: str) -> str:
+    parts = [audience, request.build_absolute_uri()] + [request.META.get(h, "") for h in HTMX_HEADERS]
     return "pagecache:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+def _storable(request: HttpRequest, response: HttpResponse, audience: str) -> bool:
     if request.method != "GET" or response.status_code != 200 or response.streaming:
         return False
     if response.cookies:  # a session, a message, a rotated CSRF cookie: something personal happened
         return False
-    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+    user = getattr(request, "user", None)
+    if (audience == MEMBERS) != bool(user is not None and user.is_authenticated):  # signed in or out meanwhile
         return False
     cache_control = {d.strip().lower().split("=")[0] for d in _COMMA.split(response.get("Cache-Control", ""))}
     if cache_control & {"private", "no-store", "no-cache"}:
@@ -121,64 +131,146 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     return vary <= KNOWN_VARY
 
 
-class PageCacheMiddleware:
-    """Serve and store guests' catalog pages (see the module docstring). Placed right
-    after the security, CSP and static-file middleware, before sessions."""
+def _lookup(key: str) -> dict | None:
+    """The entry under `key` if it is still current: made under the current catalog version, and no
+    product it shows has changed since."""
+    found = cache.get_many([VERSION_KEY, key])
+    entry = found.get(key)
+    if entry is None or entry["version"] != found.get(VERSION_KEY):
+        return None
+    shown = entry["products"]
+    if shown:
+        now = cache.get_many([product_version_key(pk) for pk in shown])
+        if any(now.get(product_version_key(pk)) != version for pk, version in shown.items()):
+            return None
+    return entry
+
+
+class _PageCache:
+    audience = GUESTS
 
     def __init__(self, get_response):
         self.get_response = get_response
         # Django's own code for reading and setting the csrftoken cookie on a hit.
         self.csrf = CsrfViewMiddleware(get_response)
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        seconds = ttl()
-        if not seconds or not _cacheable_view(request):
-            return self.get_response(request)
-        cart_count = _guest_cart_count(request)
-        if cart_count is None:
-            return self.get_response(request)
-
-        key = _key(request)
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY)
-        entry = found.get(key)
-        if entry is not None and entry["version"] == version:
-            return self._serve(request, entry, cart_count)
-
+    def _render_and_store(self, request: HttpRequest, key: str, version_of_catalog) -> HttpResponse:
         setattr(request, _CANDIDATE, True)
+        shown = None
         response = self.get_response(request)
         if response.streaming:
             return response
-        if hasattr(request, "session"):  # the count as the view left it, from the session already loaded
-            cart_count = SessionCart(request.session).count()
-        if not _storable(request, response):
-            # Whatever happened, a page rendered with placeholders still gets the real values.
-            return self._personalised(request, response, cart_count or 0)
-        cache.set(key, {
-            "version": version,
-            "status": response.status_code,
-            "headers": [(k, v) for k, v in response.items() if k.lower() != "content-length"],
-            "content": response.content,
-        }, timeout=seconds)
-        response["X-Page-Cache"] = "miss"
-        return self._personalised(request, response, cart_count or 0)
+        storable = _storable(request, response, self.audience)
+        if storable:
+            ids = sorted(products_shown(request))
+            shown = cache.get_many([product_version_key(pk) for pk in ids]) if ids else {}
+            cache.set(key, {
+                "version": version_of_catalog,
+                "products": {pk: shown.get(product_version_key(pk)) for pk in ids},
+                "slots": slots_of(request),
+                "status": response.status_code,
+                "headers": [(k, v) for k, v in response.items() if k.lower() != "content-length"],
+                "content": response.content,
+            }, timeout=ttl())
+            response["X-Page-Cache"] = "miss"
+        # Whatever happened, a page rendered with placeholders still gets the real values.
+        return self._personalised(request, response, slots_of(request))
 
-    def _serve(self, request: HttpRequest, entry: dict, cart_count: int) -> HttpResponse:
+    def _serve(self, request: HttpRequest, entry: dict) -> HttpResponse:
         response = HttpResponse(entry["content"], status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
         response["X-Page-Cache"] = "hit"
         # The cookie as CsrfViewMiddleware would read it for a rendered page.
         self.csrf.process_request(request)
-        return self._personalised(request, response, cart_count)
+        return self._personalised(request, response, entry["slots"])
 
-    def _personalised(self, request: HttpRequest, response: HttpResponse, cart_count: int) -> HttpResponse:
-        if _CART_COUNT_BYTES in response.content:
-            response.content = response.content.replace(_CART_COUNT_BYTES, str(cart_count).encode())
-        if _PLACEHOLDER_BYTES in response.content:
-            response.content = response.content.replace(_PLACEHOLDER_BYTES, get_token(request).encode())
+    def _cart_count(self, request: HttpRequest) -> int:
+        raise NotImplementedError
+
+    def _personalised(self, request: HttpRequest, response: HttpResponse, slots: dict[str, Slot]) -> HttpResponse:
+        content = response.content
+        if _CART_COUNT_BYTES in content:
+            content = content.replace(_CART_COUNT_BYTES, str(self._cart_count(request)).encode())
+        if slots:
+            content = fill(content, slots, _chooser(request))
+        if _EMAIL_BYTES in content:
+            user = getattr(request, "user", None)
+            email = user.email if user is not None and user.is_authenticated else ""
+            content = content.replace(_EMAIL_BYTES, escape(email).encode())
+        if _PLACEHOLDER_BYTES in content:
+            content = content.replace(_PLACEHOLDER_BYTES, get_token(request).encode())
+            response.content = content
             # Sets the csrftoken cookie when the visitor has none (and adds Vary: Cookie).
             self.csrf.process_response(request, response)
-        if not response.streaming:
-            response["Content-Length"] = str(len(response.content))
+        response.content = content
+        response["Content-Length"] = str(len(content))
         return response
+
+
+def _chooser(request: HttpRequest):
+    """Which form of each slot this visitor sees (core/slots.py): their hearts and their call to review.
+    Each answer is read once per request, and only for the slots the page has."""
+    user = request.user
+    answers: dict = {}
+
+    def choose(item: Slot) -> str | None:
+        if item.kind == "wish":
+            if "wish" not in answers:
+                answers["wish"] = {str(pk) for pk in wishlist_ids(user)}
+            return "saved" if item.key in answers["wish"] else None
+        if item.kind == "review":
+            if not user_can_review(user=user, product_id=int(item.key)):
+                return None
+            return "edit" if review_of(user=user, product=int(item.key)) else "write"
+        return None
+
+    return choose
+
+
+class PageCacheMiddleware(_PageCache):
+    """Serve and store guests' catalog pages (see the module docstring). Placed right
+    after the security, CSP and static-file middleware, before sessions."""
+
+    audience = GUESTS
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not ttl() or not _cacheable_view(request):
+            return self.get_response(request)
+        cart_count = _guest_cart_count(request)
+        if cart_count is None:
+            return self.get_response(request)
+        request._page_cache_cart_count = cart_count
+        key = _key(request, GUESTS)
+        entry = _lookup(key)
+        if entry is not None:
+            return self._serve(request, entry)
+        return self._render_and_store(request, key, cache.get(VERSION_KEY))
+
+    def _cart_count(self, request: HttpRequest) -> int:
+        if hasattr(request, "session"):  # the count as the view left it, from the session already loaded
+            return SessionCart(request.session).count()
+        return request._page_cache_cart_count
+
+
+class MemberPageCacheMiddleware(_PageCache):
+    """Serve and store signed-in shoppers' catalog pages (see the module docstring). Placed after
+    Django's authentication and messages middleware: who the shopper is comes from the session."""
+
+    audience = MEMBERS
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (not ttl() or request.method not in ("GET", "HEAD") or not request.user.is_authenticated
+                or getattr(request, _CANDIDATE, False) or not _cacheable_view(request)):
+            return self.get_response(request)
+        if request.COOKIES.get(getattr(settings, "MESSAGES_COOKIE_NAME", "messages")) or (
+                MESSAGES_SESSION_KEY in request.session):
+            return self.get_response(request)
+        key = _key(request, MEMBERS)
+        entry = _lookup(key)
+        if entry is not None:
+            return self._serve(request, entry)
+        return self._render_and_store(request, key, cache.get(VERSION_KEY))
+
+    def _cart_count(self, request: HttpRequest) -> int:
+        return cart_for_request(request).count()

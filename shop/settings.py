@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signed-in shoppers' catalog pages from Redis, their hearts, badge and token filled in (shop/pagecache.py).
+    "shop.pagecache.MemberPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -329,6 +331,10 @@ SHOP_COUNTRY = env.str("SHOP_COUNTRY", default="US").upper()
 # Stripe accepts 30 minutes to 24 hours).
 SHOP_HOLD_MINUTES = env.int("SHOP_HOLD_MINUTES", default=30)
 SHOP_TRACKING_RATE_LIMIT = env.int("SHOP_TRACKING_RATE_LIMIT", default=5)
+# Per client and minute: cart changes (add, change, remove, discount code) and orders placed.
+# Counted in Redis; if it is down they are not counted (the one-hold-per-cart rule still holds).
+SHOP_CART_RATE_LIMIT = env.int("SHOP_CART_RATE_LIMIT", default=20)
+SHOP_ORDER_RATE_LIMIT = env.int("SHOP_ORDER_RATE_LIMIT", default=3)
 # How long a webhook waits for a locked order row before answering 503 (Stripe retries).
 SHOP_LOCK_TIMEOUT_MS = env.int("SHOP_LOCK_TIMEOUT_MS", default=3000)
 # A payment that arrives after its stock sold out: refund it at once (true) or

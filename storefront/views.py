@@ -15,7 +15,8 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from core.htmx import is_fragment_request
 from core.http import absolute_url, client_ip, rate_limited, safe_next
-from core.pagecache import cached_for_catalog, shared_page
+from core.pagecache import cached_for_catalog, page_shows, shared_page
+from core.slots import EMAIL_PLACEHOLDER, sharing
 from storefront import alerts  # the module; two of its services share their names with views below
 from storefront import wishlist as wishlist_services  # the module; `wishlist` is a view below
 from storefront.catalog import category_tree, home_products
@@ -43,6 +44,7 @@ def _listing_context(request: HttpRequest, listing, *, path: str) -> dict:
     for facet in listing.rating_facets:
         facet.params = {"href": url(rating="" if facet.selected else facet.value)}
     next_params = filters.params(page=listing.next_page)
+    page_shows(request, (item.pk for item in listing.products))
     return {
         "listing": listing,
         "filters": filters,
@@ -60,6 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "wishlisted": wishlist_ids(request.user),
         "canonical": absolute_url("/"),
     }
+    page_shows(request, (item.pk for item in context["featured"] + context["newest"]))
     return render(request, "storefront/home.html", context)
 
 
@@ -145,9 +148,12 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such product.")
     if page.redirect_to:
         return redirect(page.redirect_to)
+    page_shows(request, [page.product.pk, *(item.pk for item in page.related)])
     context = page.context() | {
         "wishlisted": wishlist_ids(request.user),
-        "alert_email": request.user.email if request.user.is_authenticated else "",
+        # On a page shared between signed-in shoppers, each one's own address is filled in by the page cache.
+        "alert_email": (EMAIL_PLACEHOLDER if sharing(request) else request.user.email)
+        if request.user.is_authenticated else "",
     }
     if is_fragment_request(request):
         return push_url(render(request, "storefront/product.html#variant-update", context), page.variant_url)

@@ -16,7 +16,7 @@ from checkout.cart import AnyCart
 from checkout.discounts import code_use_return, code_use_take, uses_by
 from checkout.errors import CheckoutError
 from checkout.models import DiscountCode, Order, OrderEvent, OrderLine, Payment
-from checkout.pricing import Destination, quote
+from checkout.pricing import Destination, own_hold, quote
 from checkout.services.history import order_note_add, order_transition
 from core.addresses import PostalAddress
 from storefront.stock import StockShort, stock_return, stock_take
@@ -86,7 +86,7 @@ def order_place(*, cart: AnyCart, details: CheckoutDetails, checkout_token: str,
     """
     existing = Order.objects.filter(checkout_token=checkout_token).first()
     if existing:
-        return _order_hold_again(existing)
+        return order_hold_again(existing)
     try:
         return _order_place(cart=cart, details=details, checkout_token=checkout_token, user=user)
     except IntegrityError:
@@ -97,13 +97,36 @@ def order_place(*, cart: AnyCart, details: CheckoutDetails, checkout_token: str,
         raise
 
 
+def order_matches(*, order: Order, cart: AnyCart, details: CheckoutDetails) -> bool:
+    """Whether placing this cart with these details now would make exactly `order`: the same lines at the
+    same prices, address, email, shipping method, code and totals. Then the shopper pays that order again
+    (back from Stripe's page) instead of a new one."""
+    address = details.address.cleaned()
+    priced = quote(quantities=cart.quantities(), destination=Destination(address.country, address.state),
+                   shipping_method_id=details.shipping_method_id, code=details.code, email=details.email,
+                   hold=own_hold([order]))
+    if priced.missing or priced.has_problems or priced.shipping_problem or (details.code and priced.code_problem):
+        return False
+    ordered = {(line.variant_id, line.quantity, line.unit_price, line.line_total) for line in order.lines.all()}
+    quoted = {(line.variant_id, line.quantity, line.unit_price, line.line_total) for line in priced.lines}
+    return (
+        ordered == quoted
+        and order.email == details.email.strip()
+        and all(getattr(order, name) == value for name, value in address.as_dict().items())
+        and order.shipping_method_id == priced.shipping_option.id
+        and order.discount_code_text == priced.code
+        and (order.currency, order.subtotal, order.discount_total, order.shipping_total, order.tax_total, order.total)
+        == (priced.currency, priced.subtotal, priced.discount, priced.shipping, priced.tax, priced.total)
+    )
+
+
 def hold_expiry():
     """When a new hold (and its Checkout Session) ends. Stripe wants at least 30
     minutes ahead when the session is created, so one minute of margin is added."""
     return timezone.now() + timedelta(minutes=max(settings.SHOP_HOLD_MINUTES, 30) + 1)
 
 
-def _order_hold_again(order: Order) -> Order:
+def order_hold_again(order: Order) -> Order:
     """The same form posted again after Stripe failed: hold the stock again for the
     same order, so the retry reuses the same Checkout Session (same idempotency key)."""
     with transaction.atomic():

@@ -205,8 +205,9 @@ def order_session_expired(*, session: CheckoutSession, actor_label: str) -> Orde
         return order
 
 
-def order_cancel_by_shopper(*, order: Order) -> Order:
-    """The shopper came back from Stripe's cancel link.
+def order_cancel_by_shopper(*, order: Order,
+                            note: str = "Cancelled on the payment page; stock released.") -> Order:
+    """The shopper came back from Stripe's cancel link (or placed a new order from the same cart).
 
     Stripe is asked to expire the session first: if it turns out the shopper
     paid after all, the payment wins and the order is fulfilled instead.
@@ -224,7 +225,7 @@ def order_cancel_by_shopper(*, order: Order) -> Order:
         settled = _session_settle(session=session, actor_label="shopper return")
         if settled is not None:
             return settled
-    return order_cancel(order=order, actor_label="shopper", note="Cancelled on the payment page; stock released.")
+    return order_cancel(order=order, actor_label="shopper", note=note)
 
 
 def order_confirm_return(*, session_id: str) -> Order | None:

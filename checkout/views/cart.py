@@ -1,5 +1,8 @@
 """The cart: add, change, remove, and a discount code applied or removed, page and htmx partial."""
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -11,7 +14,15 @@ from checkout.errors import CheckoutError
 from checkout.forms import AddToCartForm, CartQuantityForm, DiscountCodeForm
 from checkout.pricing import quote_figures
 from checkout.services import cart as cart_services
-from checkout.views.shopper import code_of, code_set, forget_paid_cart, quote_for, ship_to_known
+from checkout.views.shopper import (
+    CART_LIMITED,
+    cart_changes_limited,
+    code_of,
+    code_set,
+    forget_paid_cart,
+    quote_for,
+    ship_to_known,
+)
 from core.http import safe_next
 
 
@@ -35,7 +46,35 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
     return _render_cart(request)
 
 
+def _limited(htmx_answer: Callable[[HttpRequest], HttpResponse]):
+    """Cart changes are limited per client (SHOP_CART_RATE_LIMIT a minute): past it, the friendly 429 page,
+    or for htmx the message where this action's answers go (htmx swaps only 2xx answers)."""
+    def decorator(view):
+        @wraps(view)
+        def limited_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not cart_changes_limited(request):
+                return view(request, *args, **kwargs)
+            if request.htmx:
+                return htmx_answer(request)
+            return render(request, "429.html", {
+                "limit_message": CART_LIMITED, "back_url": safe_next(request, reverse("checkout:cart")),
+                "back_label": "Back to the shop" if request.POST.get("next") else "Back to your cart",
+            }, status=429)
+        return limited_view
+    return decorator
+
+
+def _add_limited(request: HttpRequest) -> HttpResponse:
+    return render(request, "includes/add_feedback.html",
+                  {"message": CART_LIMITED, "ok": False, "cart_count": cart_for_request(request).count()})
+
+
+def _cart_limited(request: HttpRequest) -> HttpResponse:
+    return _render_cart(request, error=CART_LIMITED)
+
+
 @require_POST
+@_limited(_add_limited)
 def cart_add(request: HttpRequest) -> HttpResponse:
     cart = cart_for_request(request)
     form = AddToCartForm(request.POST)
@@ -66,6 +105,7 @@ def _own_line(request: HttpRequest, variant_id: int):
 
 
 @require_POST
+@_limited(_cart_limited)
 def cart_update(request: HttpRequest, variant_id: int) -> HttpResponse:
     cart = _own_line(request, variant_id)
     try:
@@ -86,6 +126,7 @@ def cart_update(request: HttpRequest, variant_id: int) -> HttpResponse:
 
 
 @require_POST
+@_limited(_cart_limited)
 def cart_remove(request: HttpRequest, variant_id: int) -> HttpResponse:
     notice = cart_services.cart_remove(cart=_own_line(request, variant_id), variant_id=variant_id)
     if request.htmx:
@@ -95,6 +136,7 @@ def cart_remove(request: HttpRequest, variant_id: int) -> HttpResponse:
 
 
 @require_POST
+@_limited(_cart_limited)
 def cart_code_apply(request: HttpRequest) -> HttpResponse:
     """"Apply": the code is checked against this cart now; kept in the session when it applies."""
     form = DiscountCodeForm(request.POST)
@@ -116,6 +158,7 @@ def cart_code_apply(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@_limited(_cart_limited)
 def cart_code_remove(request: HttpRequest) -> HttpResponse:
     had = code_of(request)
     code_set(request, "")

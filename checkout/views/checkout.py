@@ -19,7 +19,7 @@ from checkout.hooks import checkout_prefill, order_placed
 from checkout.models import Order, Payment
 from checkout.pricing import Destination, quote_figures
 from checkout.selectors import checkout_token_pending, order_for_page
-from checkout.services.orders import order_place
+from checkout.services.placing import order_place_for_cart
 from checkout.services.payments import (
     demo_payment_complete,
     order_cancel_by_shopper,
@@ -27,16 +27,20 @@ from checkout.services.payments import (
     payment_start,
 )
 from checkout.views.shopper import (
+    ORDERS_LIMITED,
     PENDING_ORDER_KEY,
+    cart_pending_orders,
     code_of,
     code_set,
     forget_paid_cart,
+    orders_limited,
     quote_for,
     ship_to_known,
     ship_to_remember,
 )
 
 PAYMENT_CANCELLED = "Payment cancelled. Nothing was charged, and your cart is as you left it."
+ALREADY_PAID = "Your earlier payment for this cart has just come through: here is your order. Nothing new was placed."
 # What changed when the page asks for fresh totals: the country (new states, methods and totals),
 # the state (new methods and totals) or the shipping method (new totals).
 REFRESH_REGIONS = {"country": ["state-field", "postal-code-field", "shipping-methods", "checkout-summary"],
@@ -84,7 +88,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if not summary.can_checkout:
         messages.error(request, "Some items in your cart need your attention before checkout.")
         return redirect("checkout:cart")
-    error = ""
+    error, status = "", 200
     if code_of(request) and summary.code_problem:
         error = f"{summary.code_problem} The code was removed."
         code_set(request, "")
@@ -95,6 +99,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not refresh and not error and form.is_valid():
         if summary.shipping_problem:
             error = summary.shipping_problem
+        elif orders_limited(request):
+            error, status = ORDERS_LIMITED, 429
         else:
             try:
                 return _place_and_pay(request, form)
@@ -113,17 +119,22 @@ def checkout(request: HttpRequest) -> HttpResponse:
         html += "".join(render_to_string(f"checkout/checkout.html#{name}", context | {"oob": True}, request=request)
                         for name in others)
         return HttpResponse(html)
-    return render(request, "checkout/checkout.html", context)
+    return render(request, "checkout/checkout.html", context, status=status)
 
 
 def _place_and_pay(request: HttpRequest, form: CheckoutForm) -> HttpResponse:
-    order = order_place(
+    order = order_place_for_cart(
         cart=cart_for_request(request),
         details=form.details(code=code_of(request)),
         checkout_token=form.cleaned_data["checkout_token"],
         user=request.user,
+        earlier=cart_pending_orders(request),
     )
     request.session[PENDING_ORDER_KEY] = order.number
+    if order.status != Order.Status.PENDING_PAYMENT:  # the cart's earlier order was paid meanwhile
+        forget_paid_cart(request)
+        messages.info(request, ALREADY_PAID)
+        return redirect(order.get_absolute_url())
     order_placed.send(
         sender=Order, order=order, user=request.user, address=form.address(),
         save_address=form.cleaned_data["save_address"],

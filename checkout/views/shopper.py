@@ -3,18 +3,45 @@ quote is made for this request: the cart, the applied discount code and where th
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from checkout.cart import cart_for_request
 from checkout.forms import CheckoutForm
 from checkout.hooks import checkout_prefill
-from checkout.pricing import Destination, Quote, quote
+from checkout.models import Order
+from checkout.pricing import Destination, Quote, own_hold, quote
+from checkout.selectors import orders_pending_of_cart
 from checkout.services import cart as cart_services
+from core.http import client_ip, rate_limited
 from core.templatetags.money import money
 
 PENDING_ORDER_KEY = "pending_order"
 CODE_KEY = "discount_code"
 SHIP_TO_KEY = "ship_to"
+_PENDING_CACHE = "_cart_pending_orders"
+CART_LIMITED = "You are changing your cart very quickly. Please wait a minute and try again."
+ORDERS_LIMITED = "You have placed several orders in a minute. Please wait a minute and try again."
+
+
+def cart_changes_limited(request: HttpRequest) -> bool:
+    """Count a cart change; True past SHOP_CART_RATE_LIMIT a minute from this client."""
+    return rate_limited(f"cart:ip:{client_ip(request)}", limit=settings.SHOP_CART_RATE_LIMIT,
+                        refuse_when_unavailable=False)
+
+
+def orders_limited(request: HttpRequest) -> bool:
+    """Count an order placed; True past SHOP_ORDER_RATE_LIMIT a minute from this client."""
+    return rate_limited(f"order:ip:{client_ip(request)}", limit=settings.SHOP_ORDER_RATE_LIMIT,
+                        refuse_when_unavailable=False)
+
+
+def cart_pending_orders(request: HttpRequest) -> list[Order]:
+    """The orders this shopper's cart placed that still hold it (read once per request)."""
+    if not hasattr(request, _PENDING_CACHE):
+        setattr(request, _PENDING_CACHE, orders_pending_of_cart(number=request.session.get(PENDING_ORDER_KEY),
+                                                               user=request.user))
+    return getattr(request, _PENDING_CACHE)
 
 
 def forget_paid_cart(request: HttpRequest) -> None:
@@ -58,7 +85,7 @@ def quote_for(request: HttpRequest, *, destination: Destination | None, shipping
     """The cart priced for this request; lines whose variant left the catalog are forgotten."""
     cart = cart_for_request(request)
     priced = quote(quantities=cart.quantities(), destination=destination, shipping_method_id=shipping_method_id,
-                   code=code_of(request), email=email, money=money)
+                   code=code_of(request), email=email, money=money, hold=own_hold(cart_pending_orders(request)))
     for gone in priced.missing:
         cart.remove(gone)
     priced.missing = []

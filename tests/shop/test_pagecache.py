@@ -106,17 +106,117 @@ def test_a_guest_with_a_message_waiting_gets_a_rendered_page(client):
     assert _cache_state(client.get("/")) == "hit"  # shown once, then the shared page again
 
 
-def test_signed_in_shoppers_never_get_or_store_cached_pages(client):
-    mug = factories.product(name="Stoneware Mug")
-    Client().get("/")
-    client.force_login(factories.user(email="ada@example.com"))
+def _signed_in(email: str) -> Client:
+    browser = Client()
+    browser.force_login(factories.user(email=email))
+    return browser
+
+
+def _hearts(html: str, product) -> set[str]:
+    """aria-pressed of every wishlist heart of `product` on the page."""
+    return set(re.findall(rf'id="wish-btn-{product.pk}[^"]*" aria-pressed="(\w+)"', html))
+
+
+def test_signed_in_shoppers_share_one_page_with_their_own_hearts_badge_token_and_email(settings):
+    settings.SHOP_CART_RATE_LIMIT = 1000  # both shoppers post from the test's one address
+    mug = factories.product(name="Stoneware Mug", stock=5)
+    bowl = factories.product(name="Stoneware Bowl", stock=5)
+    ada, grace = _signed_in("ada@example.com"), _signed_in("grace@example.com")
+    ada.post(reverse("storefront:wishlist_toggle", args=[mug.pk]))
+    ada.post(reverse("checkout:cart_add"), {"variant": bowl.variants.get().pk, "quantity": "2"})
+    ada.get("/")  # shows the messages those left
+    grace.post(reverse("storefront:wishlist_toggle", args=[bowl.pk]))
+    grace.get("/")
+    states = []
+    for _ in range(2):  # alternating, so each one's page comes from the copy the other one left
+        for who, browser, saved, other, badge in ((ada, ada, mug, bowl, 2), (grace, grace, bowl, mug, 0)):
+            for url in ("/", mug.get_absolute_url(), bowl.get_absolute_url()):
+                page = browser.get(url)
+                html = page.content.decode()
+                states.append(_cache_state(page))
+                assert "My orders" in html and "Sign in" not in html
+                assert f"Items in cart: </span>{badge}<" in html
+                assert CART_COUNT_PLACEHOLDER not in html and PLACEHOLDER not in html
+                assert _hearts(html, saved) <= {"true"} and _hearts(html, other) <= {"false"}
+                assert _hearts(html, saved) | _hearts(html, other)  # the page has hearts to check
+                # The token is this shopper's own: it posts.
+                token = TOKEN_INPUT.search(html).group(1)
+                posted = browser.post(reverse("checkout:cart_add"), {"variant": mug.variants.get().pk, "quantity": "1"},
+                                      HTTP_X_CSRFTOKEN=token, HTTP_HX_REQUEST="true")
+                assert posted.status_code == 200
+                browser.post(reverse("checkout:cart_remove", args=[mug.variants.get().pk]))
+                browser.get("/cart/")  # shows the messages those left
+    assert states.count("hit") >= 8  # the member copies were served, not just rendered
+    # The back-in-stock form carries each shopper's own address.
+    mug.variants.update(stock=0)
+    from core.pagecache import bump_catalog_version
+    bump_catalog_version()
+    for email, browser in (("ada@example.com", ada), ("grace@example.com", grace), ("ada@example.com", ada)):
+        html = browser.get(mug.get_absolute_url()).content.decode()
+        assert f'value="{email}"' in html
+    # Guests never get the signed-in copy.
+    guest = Client().get("/").content.decode()
+    assert "My orders" not in guest and "ada@example.com" not in guest
+
+
+def test_only_the_shopper_who_bought_it_is_asked_to_review_it_on_the_shared_page():
+    mug = factories.product(name="Stoneware Mug", stock=5)
+    buyer, browser = factories.user(email="buyer@example.com"), _signed_in("other@example.com")
+    factories.paid_order(user=buyer, variant=mug.variants.get())
+    bought = Client()
+    bought.force_login(buyer)
     for _ in range(2):
-        page = client.get("/")
-        assert _cache_state(page) == "none"
-        assert "My orders" in page.content.decode()
-    page = client.get(mug.get_absolute_url())
-    assert _cache_state(page) == "none" and "Sign in" not in page.content.decode()
-    assert "My orders" not in Client().get("/").content.decode()
+        assert "Write a review" in bought.get(mug.get_absolute_url()).content.decode()
+        page = browser.get(mug.get_absolute_url())
+        assert "Write a review" not in page.content.decode() and _cache_state(page) == "hit"
+    assert "Sign in to write a review" in Client().get(mug.get_absolute_url()).content.decode()
+
+
+def test_the_last_unit_sold_shows_sold_out_on_the_very_next_request(stripe_fake, django_capture_on_commit_callbacks):
+    mug = factories.product(name="Stoneware Mug", stock=1)
+    bowl = factories.product(name="Stoneware Bowl", stock=5)
+    member = _signed_in("ada@example.com")
+    pages = ["/", mug.get_absolute_url(), mug.category.get_absolute_url()]
+    for url in pages:
+        Client().get(url), member.get(url)
+        assert _cache_state(Client().get(url)) == "hit" and _cache_state(member.get(url)) == "hit"
+    shopper = Client()
+    shopper.post(reverse("checkout:cart_add"), {"variant": mug.variants.get().pk, "quantity": "1"})
+    with django_capture_on_commit_callbacks(execute=True):  # as when the checkout's transaction commits
+        assert shopper.post(reverse("checkout:checkout"), factories.checkout_post()).status_code == 303
+    for url in pages:
+        for browser in (Client(), member):
+            page = browser.get(url)
+            assert _cache_state(page) == "miss", url
+            assert "Sold out" in page.content.decode(), url
+
+
+def test_a_sale_re_renders_only_the_pages_showing_that_product(stripe_fake, django_capture_on_commit_callbacks):
+    mug = factories.product(name="Stoneware Mug", stock=5)
+    bowl = factories.product(name="Stoneware Bowl", stock=5)
+    for url in (mug.get_absolute_url(), bowl.get_absolute_url()):
+        Client().get(url)
+    shopper = Client()
+    shopper.post(reverse("checkout:cart_add"), {"variant": mug.variants.get().pk, "quantity": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        shopper.post(reverse("checkout:checkout"), factories.checkout_post())  # 4 left: still in stock
+    assert _cache_state(Client().get(mug.get_absolute_url())) == "miss"
+    assert _cache_state(Client().get(bowl.get_absolute_url())) == "hit"
+
+
+def test_a_price_change_by_staff_changes_every_cached_page_showing_it():
+    mug = factories.product(name="Stoneware Mug", price="12.50", stock=5)
+    member = _signed_in("ada@example.com")
+    pages = ["/", mug.get_absolute_url(), mug.category.get_absolute_url(), reverse("storefront:search") + "?q=mug"]
+    for url in pages:
+        Client().get(url), member.get(url)
+    variant = mug.variants.get()
+    variant.price = "19.75"
+    variant.save()
+    for url in pages:
+        for browser in (Client(), member):
+            html = browser.get(url).content.decode()
+            assert "19.75" in html and "12.50" not in html, url
 
 
 def test_a_flash_message_is_shown_not_cached():

@@ -77,6 +77,15 @@ def test_filemail_url_becomes_a_file_mailer(tmp_path):
     assert str(tmp_path) in result.stdout
 
 
+def test_smtp_email_always_has_a_timeout():
+    """A silent SMTP server cannot hang a worker: the SMTP mailer gives up after 20 s (the outbox then
+    retries; tests/checkout/test_outbox.py drives a slow real server past a shorter timeout)."""
+    code = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','shop.settings'); django.setup();"
+            "from django.conf import settings; print(settings.MAILERS['default']['OPTIONS'].get('timeout'))")
+    result = run(["-c", code], PRODUCTION)
+    assert result.stdout.strip() == "20", result.stderr
+
+
 def test_every_environment_variable_is_listed_in_env_example():
     settings_source = (ROOT / "shop" / "settings.py").read_text() + (ROOT / "shop" / "checks.py").read_text()
     used = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', settings_source))
