@@ -12,6 +12,8 @@ from pathlib import Path
 import environ
 from django.utils.csp import CSP
 
+from core.redis_options import redis_options, redis_pool
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id, echoed in X-Request-ID (core/requestid.py).
+    "core.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -116,8 +120,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and task queue ---------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 
-# Short socket timeouts: a Redis that hangs must not hang the shop.
-_REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False}
+# Short socket timeouts: a Redis that hangs must not hang the shop. redis_options adds what a
+# rediss:// URL (Heroku Redis, TLS with a self-signed certificate) needs; every Redis client uses it.
+_REDIS_OPTIONS = redis_options(REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5, retry_on_timeout=False)
 if REDIS_URL:
     CACHES = {
         # Pages, menus, the catalog version and allauth's rate-limit counts: fails open
@@ -150,7 +155,7 @@ HUEY = {
     "immediate": HUEY_IMMEDIATE,
     "utc": True,
     "results": False,
-    "connection": {"url": REDIS_URL} if REDIS_URL else {},
+    "connection": {"connection_pool": redis_pool(REDIS_URL)} if REDIS_URL else {},
     "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
 }
 if HUEY_IMMEDIATE:
@@ -349,24 +354,49 @@ SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=60)
 # Who gets staff mail (the daily low-stock digest); default: every active staff user.
 SHOP_STAFF_EMAILS = env.list("SHOP_STAFF_EMAILS", default=[])
 
-# --- Logging: everything to stdout, as a twelve-factor app should ------------
+# --- Operator's health view -------------------------------------------------
+# /health/detailed/ shows signed-in staff, or a request with `Authorization: Bearer <SHOP_HEALTH_TOKEN>`,
+# the database, Redis, the queue, the outbox and the periodic jobs; anyone else gets a 404.
+# Unset: staff only. A header, not ?token=, because routers and access logs record query strings.
+SHOP_HEALTH_TOKEN = env.str("SHOP_HEALTH_TOKEN", default="")
+
+# --- Error reports (Sentry) --------------------------------------------------
+# Only when SENTRY_DSN is set; personal data is scrubbed before a report leaves (core/sentry.py).
+# The release is SENTRY_RELEASE, else the commit Heroku deployed (core.sentry.sentry_release).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from core.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
+    )
+
+# --- Logging: everything to stdout, each line with its request id ------------
+# `request_id=` is the request's X-Request-ID (Heroku's router prints the same id), or the originating
+# request's for a task the worker runs, or "-" (core/requestid.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "core.requestid.RequestIdFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"},
     },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "plain",
+            "filters": ["request_id"],
         },
     },
     "root": {"handlers": ["stdout"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "huey": {"level": "INFO"},
+        # Its own handler here, so run_huey adds none of its own (which printed each line twice).
+        "huey": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
     },
 }
 
