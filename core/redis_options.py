@@ -17,7 +17,7 @@ def redis_options(url: str, **options) -> dict:
     return options
 
 
-def redis_pool(url: str) -> redis.ConnectionPool:
+def redis_pool(url: str, **options) -> redis.ConnectionPool:
     """A connection pool for `url` made with `redis_options`: huey ignores options given beside a URL,
     so it is handed a pool instead."""
-    return redis.ConnectionPool.from_url(url, **redis_options(url))
+    return redis.ConnectionPool.from_url(url, **redis_options(url, **options))

@@ -155,7 +155,10 @@ HUEY = {
     "immediate": HUEY_IMMEDIATE,
     "utc": True,
     "results": False,
-    "connection": {"connection_pool": redis_pool(REDIS_URL)} if REDIS_URL else {},
+    # Timeouts: a Redis that hangs must not hang the request that enqueues (the email waits in the outbox,
+    # swept later). The worker's blocking read waits at most `blocking` seconds (1), below these.
+    "connection": {"connection_pool": redis_pool(REDIS_URL, socket_connect_timeout=2, socket_timeout=5)}
+    if REDIS_URL else {},
     "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
 }
 if HUEY_IMMEDIATE:

@@ -66,7 +66,9 @@ def test_the_procfile_worker_registers_every_periodic_task_and_runs_the_schedule
         reader.join(10)
         redis.Redis.from_url(redis_url).flushdb()
     output = "".join(lines)
-    assert started and worker.returncode == 0, output
+    # Not the exit code: huey installs its signal handlers after listing its commands, so a SIGINT that
+    # arrives in between ends the worker with KeyboardInterrupt instead of a clean stop.
+    assert started and "The following commands are available" in output, output
     assert "Periodic tasks are enabled." in output
     listed = output.split("The following commands are available:")[1]
     registered = set(re.findall(r"^\+ (\S+)$", listed, re.M))
