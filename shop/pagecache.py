@@ -103,6 +103,8 @@ def _guest_cart_count(request: HttpRequest) -> int | None:
     if not session_key:
         return 0
     known = _guest_note_read(request, session_key)
+    if known == PERSONAL:
+        return None
     if known is not None:
         return known
     session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
@@ -112,12 +114,15 @@ def _guest_cart_count(request: HttpRequest) -> int | None:
 
 
 # The guest note: a signed cookie saying "this session is a guest's with N items in the cart, and no
-# message waiting", so a guest with a cart is served a cached page without reading their session.
-# It is bound to the session key (a hash of it), rewritten whenever a request reads the session and the
-# answer changed, and deleted once the session signs in or holds a message; a stale or forged note
-# fails its signature or its binding, and the session is read instead.
+# message waiting", so a guest with a cart is served a cached page without reading their session — or
+# saying "personal" (signed in, or a message waiting), so this middleware leaves the session to Django's
+# and it is read once, not twice. It is bound to the session key (a hash of it) and rewritten whenever a
+# request reads the session and the answer changed; a stale or forged note fails its signature or its
+# binding, and the session is read instead. It can only ever send a visitor down the slower path wrongly:
+# "personal" is re-checked by Django's authentication and the member cache, never trusted to sign anyone in.
 GUEST_NOTE_COOKIE = "shop_guest"
 _GUEST_NOTE_SALT = "shop.pagecache.guest-note"
+PERSONAL = -1
 
 
 def _session_hash(session_key: str) -> str:
@@ -130,7 +135,7 @@ def _guest_note_read(request: HttpRequest, session_key: str) -> int | None:
         return None
     try:
         bound, count = signing.Signer(salt=_GUEST_NOTE_SALT).unsign(note).split(":")
-        return int(count) if bound == _session_hash(session_key) else None
+        return (PERSONAL if count == "personal" else int(count)) if bound == _session_hash(session_key) else None
     except (signing.BadSignature, ValueError):
         return None
 
@@ -142,11 +147,13 @@ def guest_note_write(request: HttpRequest, response: HttpResponse) -> None:
         return
     key = session.session_key
     note = request.COOKIES.get(GUEST_NOTE_COOKIE)
-    if not key or AUTH_SESSION_KEY in session or MESSAGES_SESSION_KEY in session or response.status_code >= 500:
+    if not key or response.status_code >= 500:
         if note:
             response.delete_cookie(GUEST_NOTE_COOKIE, samesite="Lax")
         return
-    value = signing.Signer(salt=_GUEST_NOTE_SALT).sign(f"{_session_hash(key)}:{SessionCart(session).count()}")
+    personal = AUTH_SESSION_KEY in session or MESSAGES_SESSION_KEY in session
+    value = signing.Signer(salt=_GUEST_NOTE_SALT).sign(
+        f"{_session_hash(key)}:{'personal' if personal else SessionCart(session).count()}")
     if value != note:
         response.set_cookie(GUEST_NOTE_COOKIE, value, max_age=settings.SESSION_COOKIE_AGE, httponly=True,
                             secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
