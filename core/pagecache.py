@@ -64,6 +64,20 @@ def _set_product_versions(ids: list[int]) -> None:
     cache.set_many({product_version_key(pk): version for pk in ids}, timeout=None)
 
 
+def personal_key(user_id: int) -> str:
+    """Where the page cache keeps a signed-in shopper's cart count and wishlist between requests."""
+    return f"pagecache:personal:{user_id}"
+
+
+def forget_personal(user_id: int) -> None:
+    """The shopper's cart or wishlist changed: their cached badge and hearts are read afresh, now and
+    once the current transaction commits. (A cache: if Redis drops the delete, they are at most
+    SHOP_PAGE_CACHE_SECONDS old, and the cart page itself always reads the database.)"""
+    key = personal_key(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def page_shows(request, product_ids) -> None:
     """Note that the page being rendered for `request` shows these products: a cached copy is
     a miss once one of them changes (see bump_product_versions)."""

@@ -57,7 +57,14 @@ from django.urls import Resolver404, resolve
 from django.utils.html import escape
 
 from checkout.cart import SessionCart, cart_for_request
-from core.pagecache import SHARED_PAGE_ATTRIBUTE, VERSION_KEY, product_version_key, products_shown, ttl
+from core.pagecache import (
+    SHARED_PAGE_ATTRIBUTE,
+    VERSION_KEY,
+    personal_key,
+    product_version_key,
+    products_shown,
+    ttl,
+)
 from core.slots import EMAIL_PLACEHOLDER, SHARING_ATTRIBUTE, Slot, fill, slots_of
 from storefront.selectors import review_of, user_can_review, wishlist_ids
 
@@ -187,19 +194,19 @@ def _storable(request: HttpRequest, response: HttpResponse, audience: str) -> bo
     return vary <= KNOWN_VARY
 
 
-def _lookup(key: str) -> dict | None:
+def _lookup(key: str, *also: str) -> tuple[dict | None, dict]:
     """The entry under `key` if it is still current: made under the current catalog version, and no
-    product it shows has changed since."""
-    found = cache.get_many([VERSION_KEY, key])
+    product it shows has changed since; and what else was asked for (`also`) in the same round trip."""
+    found = cache.get_many([VERSION_KEY, key, *also])
     entry = found.get(key)
     if entry is None or entry["version"] != found.get(VERSION_KEY):
-        return None
+        return None, found
     shown = entry["products"]
     if shown:
         now = cache.get_many([product_version_key(pk) for pk in shown])
         if any(now.get(product_version_key(pk)) != version for pk, version in shown.items()):
-            return None
-    return entry
+            return None, found
+    return entry, found
 
 
 class _PageCache:
@@ -268,13 +275,10 @@ def _chooser(request: HttpRequest):
     """Which form of each slot this visitor sees (core/slots.py): their hearts and their call to review.
     Each answer is read once per request, and only for the slots the page has."""
     user = request.user
-    answers: dict = {}
 
     def choose(item: Slot) -> str | None:
         if item.kind == "wish":
-            if "wish" not in answers:
-                answers["wish"] = {str(pk) for pk in wishlist_ids(user)}
-            return "saved" if item.key in answers["wish"] else None
+            return "saved" if item.key in _personal(request)["wish"] else None
         if item.kind == "review":
             if not user_can_review(user=user, product_id=int(item.key)):
                 return None
@@ -303,10 +307,10 @@ class PageCacheMiddleware(_PageCache):
             return self.get_response(request)
         request._page_cache_cart_count = cart_count
         key = _key(request, GUESTS)
-        entry = _lookup(key)
+        entry, found = _lookup(key)
         if entry is not None:
             return self._serve(request, entry)
-        return self._render_and_store(request, key, cache.get(VERSION_KEY))
+        return self._render_and_store(request, key, found.get(VERSION_KEY))
 
     def _cart_count(self, request: HttpRequest) -> int:
         if hasattr(request, "session"):  # the count as the view left it, from the session already loaded
@@ -327,11 +331,23 @@ class MemberPageCacheMiddleware(_PageCache):
         if request.COOKIES.get(getattr(settings, "MESSAGES_COOKIE_NAME", "messages")) or (
                 MESSAGES_SESSION_KEY in request.session):
             return self.get_response(request)
-        key = _key(request, MEMBERS)
-        entry = _lookup(key)
+        key, personal = _key(request, MEMBERS), personal_key(request.user.pk)
+        entry, found = _lookup(key, personal)
+        request._page_cache_personal = found.get(personal)
         if entry is not None:
             return self._serve(request, entry)
-        return self._render_and_store(request, key, cache.get(VERSION_KEY))
+        return self._render_and_store(request, key, found.get(VERSION_KEY))
 
     def _cart_count(self, request: HttpRequest) -> int:
-        return cart_for_request(request).count()
+        return _personal(request)["cart"]
+
+
+def _personal(request: HttpRequest) -> dict:
+    """A signed-in shopper's cart count and wishlist, from the cache (read with the page) or the database;
+    dropped from the cache whenever either changes (core.pagecache.forget_personal)."""
+    state = getattr(request, "_page_cache_personal", None)
+    if state is None:
+        state = {"cart": cart_for_request(request).count(), "wish": {str(pk) for pk in wishlist_ids(request.user)}}
+        cache.set(personal_key(request.user.pk), state, timeout=ttl())
+        request._page_cache_personal = state
+    return state
