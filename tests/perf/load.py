@@ -281,7 +281,8 @@ for n in range(64):
     for pid in ids[n % 100::100][:3]:
         WishlistItem.objects.get_or_create(user=user, product_id=pid)
     cart, _ = Cart.objects.get_or_create(user=user)
-    CartLine.objects.get_or_create(cart=cart, variant_id=variants[n % len(variants)], defaults={'quantity': 1})
+    CartLine.objects.filter(cart=cart).delete()  # earlier runs' add-to-cart grew it: every run starts with one line
+    CartLine.objects.create(cart=cart, variant_id=variants[n % len(variants)], quantity=1)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'
