@@ -11,9 +11,27 @@ Everything else (cart, checkout, orders, accounts, admin, webhook, every POST,
 every signed-in shopper, anyone with a message to see) goes through Django
 untouched.
 
-What is stored: the status, the headers and the body of a 200 response that set
-no cookie and is not marked private/no-store, keyed by the absolute URL with its
-query string and the htmx request headers (a partial differs from the full page).
+The key: a page is stored under its view's canonical query string, not the URL as
+typed. Each `@shared_page` view declares the query parameters it reads
+(`core.pagecache.shared_page(query=...)`); before the view runs, this middleware
+rewrites the request's query string to what that function returns (known names
+only, cleaned values, defaults left out), for every visitor, signed in or not. So
+`/?utm_source=mail&x=1` and `/c/mugs/?sort=bogus&page=abc` are the pages `/` and
+`/c/mugs/`, served from one entry, and the view cannot render anything from a
+parameter it did not declare: the page under a key is the page of that key's
+query string. The parameters are dropped rather than redirected away: a redirect
+would cost every visitor from a marketing email a round trip and would hide the
+utm_ parameters from analytics that read the address bar; crawlers are told the
+canonical address by the page's <link rel="canonical">. Of the htmx headers, the
+key holds the two the views read, as django-htmx reads them ("true" or not):
+HX-Request and HX-History-Restore-Request; a view that reads another header
+must mark the responses that depend on it private.
+
+What is stored: the status, the headers and the body (zlib-compressed: a quarter
+to a ninth of the HTML) of a 200 response that set no cookie and is not marked
+private/no-store, if the cache's memory budget (`store_budget_take`,
+SHOP_PAGE_CACHE_MAX_MB per SHOP_PAGE_CACHE_SECONDS) has room for it: a flood of
+distinct valid URLs (random searches) can hold at most twice that budget.
 Each entry carries the catalog version it was rendered under; `bump_catalog_version`
 (called by storefront/signals.py when staff change the catalog) makes every older
 entry a miss at once. Entries also expire after SHOP_PAGE_CACHE_SECONDS (0 turns
@@ -39,23 +57,26 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
+from collections.abc import Callable
 from importlib import import_module
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import Resolver404, resolve
 
 from checkout.cart import SessionCart
-from core.pagecache import SHARED_PAGE_ATTRIBUTE, VERSION_KEY, ttl
+from core.pagecache import SHARED_PAGE_ATTRIBUTE, VERSION_KEY, store_budget_take, ttl
 
-# htmx request headers a view may read (django-htmx's request.htmx): each one is part of the key.
-HTMX_HEADERS = (
-    "HTTP_HX_REQUEST", "HTTP_HX_HISTORY_RESTORE_REQUEST", "HTTP_HX_BOOSTED",
-    "HTTP_HX_TRIGGER", "HTTP_HX_TRIGGER_NAME", "HTTP_HX_TARGET",
-)
+# The htmx request headers shared views read (core.htmx.is_fragment_request), as django-htmx
+# reads them: "true" or not. They are part of the key; no other header is.
+HTMX_FLAGS = ("HTTP_HX_REQUEST", "HTTP_HX_HISTORY_RESTORE_REQUEST")
+# Entries under this prefix hold compressed bodies (the uncompressed ones were under "pagecache:page:").
+PAGE_KEY = "pagecache:zpage:"
 # A response that varies on anything else is not stored: the key would not capture it.
 # (Cookie: the only cookie-dependent part of a stored page is the CSRF token, replaced per visitor.)
 KNOWN_VARY = frozenset({"cookie", "hx-request", "accept-encoding"})
@@ -94,17 +115,27 @@ def _guest_cart_count(request: HttpRequest) -> int | None:
     return SessionCart(session).count()
 
 
-def _cacheable_view(request: HttpRequest) -> bool:
+def _declared_query(request: HttpRequest) -> Callable[[QueryDict], dict[str, str]] | None:
+    """The `query` the request's view declared with `@shared_page`, or None for any other view."""
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return False
-    return getattr(match.func, SHARED_PAGE_ATTRIBUTE, False)
+        return None
+    return getattr(match.func, SHARED_PAGE_ATTRIBUTE, None)
 
 
-def _key(request: HttpRequest) -> str:
-    parts = [request.build_absolute_uri()] + [request.META.get(h, "") for h in HTMX_HEADERS]
-    return "pagecache:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+def canonicalise(request: HttpRequest, query: Callable[[QueryDict], dict[str, str]]) -> None:
+    """Leave `request` with only the query string its view reads, in canonical form."""
+    canonical = urlencode(query(request.GET))
+    if canonical != request.META.get("QUERY_STRING", ""):
+        request.META["QUERY_STRING"] = canonical  # what get_full_path() and build_absolute_uri() read
+        request.GET = QueryDict(canonical)
+
+
+def page_key(request: HttpRequest) -> str:
+    """The cache key of a canonicalised request's page."""
+    parts = [request.build_absolute_uri()] + [str(request.META.get(h) == "true") for h in HTMX_FLAGS]
+    return PAGE_KEY + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -131,14 +162,18 @@ class PageCacheMiddleware:
         self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = _declared_query(request)
+        if query is None:
+            return self.get_response(request)
+        canonicalise(request, query)  # for everyone, so every visitor's page is the page of its key
         seconds = ttl()
-        if not seconds or not _cacheable_view(request):
+        if not seconds:
             return self.get_response(request)
         cart_count = _guest_cart_count(request)
         if cart_count is None:
             return self.get_response(request)
 
-        key = _key(request)
+        key = page_key(request)
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY)
         entry = found.get(key)
@@ -151,20 +186,21 @@ class PageCacheMiddleware:
             return response
         if hasattr(request, "session"):  # the count as the view left it, from the session already loaded
             cart_count = SessionCart(request.session).count()
-        if not _storable(request, response):
-            # Whatever happened, a page rendered with placeholders still gets the real values.
-            return self._personalised(request, response, cart_count or 0)
-        cache.set(key, {
-            "version": version,
-            "status": response.status_code,
-            "headers": [(k, v) for k, v in response.items() if k.lower() != "content-length"],
-            "content": response.content,
-        }, timeout=seconds)
-        response["X-Page-Cache"] = "miss"
+        if _storable(request, response):
+            body = zlib.compress(response.content)
+            if store_budget_take(len(body)):
+                cache.set(key, {
+                    "version": version,
+                    "status": response.status_code,
+                    "headers": [(k, v) for k, v in response.items() if k.lower() != "content-length"],
+                    "body": body,
+                }, timeout=seconds)
+                response["X-Page-Cache"] = "miss"
+        # Whatever happened, a page rendered with placeholders gets the real values.
         return self._personalised(request, response, cart_count or 0)
 
     def _serve(self, request: HttpRequest, entry: dict, cart_count: int) -> HttpResponse:
-        response = HttpResponse(entry["content"], status=entry["status"])
+        response = HttpResponse(zlib.decompress(entry["body"]), status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
         response["X-Page-Cache"] = "hit"

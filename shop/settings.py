@@ -336,6 +336,9 @@ SHOP_AUTO_REFUND_OUT_OF_STOCK = env.bool("SHOP_AUTO_REFUND_OUT_OF_STOCK", defaul
 # Seconds a guest's catalog page is served from the page cache (shop/pagecache.py);
 # stock shown on it may be this old (cart and checkout re-check). 0 turns the cache off.
 SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=60)
+# Megabytes of new page-cache entries per SHOP_PAGE_CACHE_SECONDS (the cache holds at most twice
+# that); beyond it pages are rendered but not stored. 0: no limit.
+SHOP_PAGE_CACHE_MAX_MB = env.float("SHOP_PAGE_CACHE_MAX_MB", default=8)
 # Who gets staff mail (the daily low-stock digest); default: every active staff user.
 SHOP_STAFF_EMAILS = env.list("SHOP_STAFF_EMAILS", default=[])
 

@@ -31,12 +31,20 @@ def redis_server(machine: str = "redis://127.0.0.1:6379"):
     if _answers(machine):
         yield machine
         return
+    if shutil.which("redis-server") is None:
+        pytest.fail("These tests need Redis: none answers on 127.0.0.1:6379 and `redis-server` is not installed.")
+    yield from own_redis_server()
+
+
+def own_redis_server(*options: str):
+    """Yield the base URL of a redis-server started here with `options` (e.g. "--maxmemory", "2mb"),
+    for a test that needs settings the machine's shared Redis must not be given; stopped afterwards."""
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.fail("These tests need Redis: none answers on 127.0.0.1:6379 and `redis-server` is not installed.")
+        pytest.fail("This test starts a Redis of its own and needs `redis-server` installed.")
     port = free_port()
     process = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-                                "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+                                "--appendonly", "no", *options], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"redis://127.0.0.1:{port}"
     if not wait_until(lambda: _answers(url), timeout=10, interval=0.1):
         process.kill()
