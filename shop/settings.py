@@ -112,34 +112,40 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and task queue ---------------------------------------------------
+# REDIS_URL holds what must never be evicted: rate-limit counters and the huey queue
+# (give it maxmemory-policy noeviction). REDIS_CACHE_URL, optional, is a second Redis for
+# caches only (pages, menus, sessions' cache; allkeys-lru), so a flood of cached pages
+# can never push out a counter or a task; unset, caches share REDIS_URL. Either way the
+# page cache keeps to SHOP_PAGE_CACHE_MAX_MB. See docs/RELIABILITY.md, "Redis".
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default="") or REDIS_URL
 
 # Short socket timeouts: a Redis that hangs must not hang the shop.
 _REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False}
-if REDIS_URL:
-    CACHES = {
-        # Pages, menus and sessions: fails open (see core/cache.py).
-        "default": {
-            "BACKEND": "core.cache.FailOpenRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "shop",
-            "OPTIONS": _REDIS_OPTIONS,
-        },
-        # Rate limits: errors surface, so limits fail safe (core/http.py, accounts/adapter.py).
-        "ratelimit": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "shop-rl",
-            "OPTIONS": _REDIS_OPTIONS,
-        },
+# Without Redis (development, tests): each process has its own in-memory caches.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+}
+if REDIS_CACHE_URL:
+    # Pages, menus and sessions: fails open (see core/cache.py).
+    CACHES["default"] = {
+        "BACKEND": "core.cache.FailOpenRedisCache",
+        "LOCATION": REDIS_CACHE_URL,
+        "KEY_PREFIX": "shop",
+        "OPTIONS": _REDIS_OPTIONS,
     }
-else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+if REDIS_URL:
+    # Rate limits: errors surface, so limits fail safe (core/http.py, accounts/adapter.py).
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "shop-rl",
+        "OPTIONS": _REDIS_OPTIONS,
     }
 
-# huey: Redis when REDIS_URL is set, otherwise tasks run in-process at once.
+# huey: Redis when REDIS_URL is set (never REDIS_CACHE_URL, which may evict), otherwise
+# tasks run in-process at once.
 # `immediate` is always set explicitly (djhuey would otherwise follow DEBUG).
 HUEY_IMMEDIATE = env.bool("HUEY_IMMEDIATE", default=not REDIS_URL)
 HUEY = {
