@@ -16,9 +16,28 @@ database only). Everything else
 (cart, checkout, orders, accounts, admin, webhook, every POST, anyone with a
 message to see) goes through Django untouched.
 
-What is stored: the status, the headers and the body of a 200 response that set
-no cookie and is not marked private/no-store, keyed by the absolute URL with its
-query string and the htmx request headers (a partial differs from the full page).
+The key: a page is stored under its view's canonical query string, not the URL as
+typed, and its audience (guests or signed-in shoppers). Each `@shared_page` view
+declares the query parameters it reads (`core.pagecache.shared_page(query=...)`);
+before the view runs, this middleware rewrites the request's query string to what
+that function returns (known names only, cleaned values, defaults left out), for
+every visitor, signed in or not. So `/?utm_source=mail&x=1` and
+`/c/mugs/?sort=bogus&page=abc` are the pages `/` and `/c/mugs/`, served from one
+entry, and the view cannot render anything from a parameter it did not declare:
+the page under a key is the page of that key's query string. The parameters are
+dropped rather than redirected away: a redirect would cost every visitor from a
+marketing email a round trip and would hide the utm_ parameters from analytics
+that read the address bar; crawlers are told the canonical address by the page's
+<link rel="canonical">. Of the htmx headers, the key holds the two the views read,
+as django-htmx reads them ("true" or not): HX-Request and
+HX-History-Restore-Request; a view that reads another header must mark the
+responses that depend on it private.
+
+What is stored: the status, the headers and the body (zlib-compressed: a quarter
+to a ninth of the HTML) of a 200 response that set no cookie and is not marked
+private/no-store, if the cache's memory budget (`store_budget_take`,
+SHOP_PAGE_CACHE_MAX_MB per SHOP_PAGE_CACHE_SECONDS) has room for it: a flood of
+distinct valid URLs (random searches) can hold at most twice that budget.
 Each entry carries the catalog version it was rendered under and the version of
 each product it shows; `bump_catalog_version` (staff changing the catalog, a
 variant selling out or coming back) makes every older entry a miss at once, and
@@ -44,13 +63,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
+from collections.abc import Callable
 from importlib import import_module
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import Resolver404, resolve
 
@@ -63,16 +85,17 @@ from core.pagecache import (
     personal_key,
     product_version_key,
     products_shown,
+    store_budget_take,
     ttl,
 )
 from core.slots import EMAIL_PLACEHOLDER, SHARING_ATTRIBUTE, Slot, fill, slots_of
 from storefront.selectors import review_of, user_can_review, wishlist_ids
 
-# htmx request headers a view may read (django-htmx's request.htmx): each one is part of the key.
-HTMX_HEADERS = (
-    "HTTP_HX_REQUEST", "HTTP_HX_HISTORY_RESTORE_REQUEST", "HTTP_HX_BOOSTED",
-    "HTTP_HX_TRIGGER", "HTTP_HX_TRIGGER_NAME", "HTTP_HX_TARGET",
-)
+# The htmx request headers shared views read (core.htmx.is_fragment_request), as django-htmx
+# reads them: "true" or not. They are part of the key; no other header is.
+HTMX_FLAGS = ("HTTP_HX_REQUEST", "HTTP_HX_HISTORY_RESTORE_REQUEST")
+# Entries under this prefix hold compressed bodies (the uncompressed ones were under "pagecache:page:").
+PAGE_KEY = "pagecache:zpage:"
 # A response that varies on anything else is not stored: the key would not capture it.
 # (Cookie: the only cookie-dependent part of a stored page is the CSRF token, replaced per visitor.)
 KNOWN_VARY = frozenset({"cookie", "hx-request", "accept-encoding"})
@@ -166,17 +189,27 @@ def guest_note_write(request: HttpRequest, response: HttpResponse) -> None:
                             secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
 
 
-def _cacheable_view(request: HttpRequest) -> bool:
+def _declared_query(request: HttpRequest) -> Callable[[QueryDict], dict[str, str]] | None:
+    """The `query` the request's view declared with `@shared_page`, or None for any other view."""
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return False
-    return getattr(match.func, SHARED_PAGE_ATTRIBUTE, False)
+        return None
+    return getattr(match.func, SHARED_PAGE_ATTRIBUTE, None)
+
+
+def canonicalise(request: HttpRequest, query: Callable[[QueryDict], dict[str, str]]) -> None:
+    """Leave `request` with only the query string its view reads, in canonical form."""
+    canonical = urlencode(query(request.GET))
+    if canonical != request.META.get("QUERY_STRING", ""):
+        request.META["QUERY_STRING"] = canonical  # what get_full_path() and build_absolute_uri() read
+        request.GET = QueryDict(canonical)
 
 
 def _key(request: HttpRequest, audience: str) -> str:
-    parts = [audience, request.build_absolute_uri()] + [request.META.get(h, "") for h in HTMX_HEADERS]
-    return "pagecache:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    """The cache key of a canonicalised request's page, for guests or signed-in shoppers."""
+    parts = [audience, request.build_absolute_uri()] + [str(request.META.get(h) == "true") for h in HTMX_FLAGS]
+    return PAGE_KEY + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _storable(request: HttpRequest, response: HttpResponse, audience: str) -> bool:
@@ -219,12 +252,11 @@ class _PageCache:
 
     def _render_and_store(self, request: HttpRequest, key: str, version_of_catalog) -> HttpResponse:
         setattr(request, _CANDIDATE, True)
-        shown = None
         response = self.get_response(request)
         if response.streaming:
             return response
-        storable = _storable(request, response, self.audience)
-        if storable:
+        body = zlib.compress(response.content) if _storable(request, response, self.audience) else None
+        if body is not None and store_budget_take(len(body)):
             ids = sorted(products_shown(request))
             shown = cache.get_many([product_version_key(pk) for pk in ids]) if ids else {}
             cache.set(key, {
@@ -233,14 +265,14 @@ class _PageCache:
                 "slots": slots_of(request),
                 "status": response.status_code,
                 "headers": [(k, v) for k, v in response.items() if k.lower() != "content-length"],
-                "content": response.content,
+                "body": body,
             }, timeout=ttl())
             response["X-Page-Cache"] = "miss"
         # Whatever happened, a page rendered with placeholders still gets the real values.
         return self._personalised(request, response, slots_of(request))
 
     def _serve(self, request: HttpRequest, entry: dict) -> HttpResponse:
-        response = HttpResponse(entry["content"], status=entry["status"])
+        response = HttpResponse(zlib.decompress(entry["body"]), status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
         response["X-Page-Cache"] = "hit"
@@ -300,7 +332,12 @@ class PageCacheMiddleware(_PageCache):
         return response
 
     def _respond(self, request: HttpRequest) -> HttpResponse:
-        if not ttl() or not _cacheable_view(request):
+        query = _declared_query(request)
+        if query is None:
+            return self.get_response(request)
+        canonicalise(request, query)  # for everyone, so every visitor's page is the page of its key
+        request._page_cache_shared = True
+        if not ttl():
             return self.get_response(request)
         cart_count = _guest_cart_count(request)
         if cart_count is None:
@@ -326,7 +363,7 @@ class MemberPageCacheMiddleware(_PageCache):
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (not ttl() or request.method not in ("GET", "HEAD") or not request.user.is_authenticated
-                or getattr(request, _CANDIDATE, False) or not _cacheable_view(request)):
+                or getattr(request, _CANDIDATE, False) or not getattr(request, "_page_cache_shared", False)):
             return self.get_response(request)
         if request.COOKIES.get(getattr(settings, "MESSAGES_COOKIE_NAME", "messages")) or (
                 MESSAGES_SESSION_KEY in request.session):

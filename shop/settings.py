@@ -118,36 +118,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and task queue ---------------------------------------------------
+# REDIS_URL holds what must never be evicted: rate-limit counters and the huey queue
+# (give it maxmemory-policy noeviction). REDIS_CACHE_URL, optional, is a second Redis for
+# caches only (pages, menus, fragments; allkeys-lru), so a flood of cached pages
+# can never push out a counter or a task; unset, caches share REDIS_URL. Either way the
+# page cache keeps to SHOP_PAGE_CACHE_MAX_MB. See docs/RELIABILITY.md, "Redis".
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default="") or REDIS_URL
 
 # Short socket timeouts: a Redis that hangs must not hang the shop. redis_options adds what a
 # rediss:// URL (Heroku Redis, TLS with a self-signed certificate) needs; every Redis client uses it.
-_REDIS_OPTIONS = redis_options(REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5, retry_on_timeout=False)
-if REDIS_URL:
-    CACHES = {
-        # Pages, menus, the catalog version and allauth's rate-limit counts: fails open
-        # (see core/cache.py). Never sessions.
-        "default": {
-            "BACKEND": "core.cache.FailOpenRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "shop",
-            "OPTIONS": _REDIS_OPTIONS,
-        },
-        # Rate limits: errors surface, so limits fail safe (core/http.py, accounts/adapter.py).
-        "ratelimit": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "shop-rl",
-            "OPTIONS": _REDIS_OPTIONS,
-        },
+_REDIS_TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False}
+# Without Redis (development, tests): each process has its own in-memory caches.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+}
+if REDIS_CACHE_URL:
+    # Pages, menus, the catalog version and allauth's rate-limit counts: fails open
+    # (see core/cache.py). Never sessions.
+    CACHES["default"] = {
+        "BACKEND": "core.cache.FailOpenRedisCache",
+        "LOCATION": REDIS_CACHE_URL,
+        "KEY_PREFIX": "shop",
+        "OPTIONS": redis_options(REDIS_CACHE_URL, **_REDIS_TIMEOUTS),
     }
-else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+if REDIS_URL:
+    # Rate limits: errors surface, so limits fail safe (core/http.py, accounts/adapter.py).
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "shop-rl",
+        "OPTIONS": redis_options(REDIS_URL, **_REDIS_TIMEOUTS),
     }
 
-# huey: Redis when REDIS_URL is set, otherwise tasks run in-process at once.
+# huey: Redis when REDIS_URL is set (never REDIS_CACHE_URL, which may evict), otherwise
+# tasks run in-process at once.
 # `immediate` is always set explicitly (djhuey would otherwise follow DEBUG).
 HUEY_IMMEDIATE = env.bool("HUEY_IMMEDIATE", default=not REDIS_URL)
 HUEY = {
@@ -354,6 +360,9 @@ SHOP_AUTO_REFUND_OUT_OF_STOCK = env.bool("SHOP_AUTO_REFUND_OUT_OF_STOCK", defaul
 # Seconds a guest's catalog page is served from the page cache (shop/pagecache.py);
 # stock shown on it may be this old (cart and checkout re-check). 0 turns the cache off.
 SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=60)
+# Megabytes of new page-cache entries per SHOP_PAGE_CACHE_SECONDS (the cache holds at most twice
+# that); beyond it pages are rendered but not stored. 0: no limit.
+SHOP_PAGE_CACHE_MAX_MB = env.float("SHOP_PAGE_CACHE_MAX_MB", default=8)
 # Who gets staff mail (the daily low-stock digest); default: every active staff user.
 SHOP_STAFF_EMAILS = env.list("SHOP_STAFF_EMAILS", default=[])
 

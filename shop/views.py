@@ -3,7 +3,7 @@ import logging
 
 from django.conf import settings
 from django.contrib import admin
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
@@ -18,7 +18,8 @@ logger = logging.getLogger(__name__)
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> HttpResponse:
-    """200 when the database and the cache answer, 503 otherwise."""
+    """200 when the database and both Redis stores answer, 503 otherwise: the cache
+    (REDIS_CACHE_URL) and the rate limits, whose Redis (REDIS_URL) also holds the task queue."""
     problems = []
     try:
         with connection.cursor() as cursor:
@@ -27,13 +28,15 @@ def health(request: HttpRequest) -> HttpResponse:
     except Exception as exc:
         logger.warning("Health: database down: %s", exc)
         problems.append("database")
-    try:
-        cache.set("health:ping", "pong", 10)
-        if cache.get("health:ping") != "pong":
-            problems.append("cache")
-    except Exception as exc:
-        logger.warning("Health: cache down: %s", exc)
-        problems.append("cache")
+    for alias, name in (("default", "cache"), ("ratelimit", "rate limits and task queue")):
+        try:
+            store = caches[alias]
+            store.set("health:ping", "pong", 10)  # a write: a full Redis under noeviction refuses it
+            if store.get("health:ping") != "pong":
+                problems.append(name)
+        except Exception as exc:
+            logger.warning("Health: %s down: %s", name, exc)
+            problems.append(name)
     if problems:
         return HttpResponse(f"unavailable: {', '.join(problems)}\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")

@@ -1,14 +1,21 @@
 """The full-page cache for anonymous catalog pages (shop/pagecache.py), through the test client."""
 
 import re
+import secrets
+import zlib
+from urllib.parse import urlencode
 
 import pytest
+from django.core.cache import caches
+from django.http import QueryDict
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 
-from shop.pagecache import CART_COUNT_PLACEHOLDER, PLACEHOLDER
+from core.pagecache import SHARED_PAGE_ATTRIBUTE, store_budget_take
+from shop.pagecache import CART_COUNT_PLACEHOLDER, PAGE_KEY, PLACEHOLDER
 from storefront.models import Variant
 from tests import factories
+from tests.support.processes import own_redis_server
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +31,39 @@ def _page_cache_on(settings):
 
 def _without_tokens(html: str) -> str:
     return TOKEN_HEADER.sub("", TOKEN_INPUT.sub("", html))
+
+
+def _html(response) -> str:
+    return _without_tokens(response.content.decode())
+
+
+def _redis_cache(url: str, prefix: str) -> dict:
+    # Timeouts well above production's 0.5 s: a loaded test machine must not turn a hit into a miss.
+    return {"BACKEND": "core.cache.FailOpenRedisCache", "LOCATION": url, "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5}}
+
+
+@pytest.fixture
+def redis_entries(settings, redis_base_url):
+    """The default cache on a real Redis, under a key prefix of this test's own; yields a function
+    listing the cache keys of the pages stored. Nothing else in that Redis is read, flushed or deleted."""
+    import redis
+
+    url, prefix = f"{redis_base_url}/13", f"test-pagecache-{secrets.token_hex(6)}"
+    settings.CACHES = settings.CACHES | {"default": _redis_cache(url, prefix)}
+    server = redis.Redis.from_url(url)
+    yield lambda: [key.decode().split(":", 2)[2] for key in server.scan_iter(match=f"{prefix}:*:{PAGE_KEY}*")]
+    for key in server.scan_iter(match=f"{prefix}:*", count=1000):
+        server.delete(key)
+
+
+@pytest.fixture
+def mugs():
+    cat = factories.category(name="Mugs", slug="mugs")
+    factories.category(name="Espresso cups", slug="espresso", parent=cat)
+    for i in range(3):
+        factories.product(category_obj=cat, name=f"Blue Mug {i}", price=f"1{i}.00")
+    return cat
 
 
 def _cache_state(response) -> str:
@@ -243,7 +283,7 @@ def test_htmx_partial_and_full_page_are_cached_apart():
     assert _cache_state(full_hit) == "hit" and _cache_state(partial_hit) == "hit"
     assert "<html" in full_hit.content.decode() and "<html" not in partial_hit.content.decode()
     assert partial_hit.headers["HX-Push-Url"] == partial.headers["HX-Push-Url"]
-    # Another query string is another page.
+    # Another filter is another page.
     assert _cache_state(Client().get(url + "&in_stock=1")) == "miss"
 
 
@@ -375,3 +415,191 @@ def test_a_guest_with_a_cart_is_served_without_reading_their_session(client, dja
     # wishlist come from the cache with the page.
     with django_assert_num_queries(3):
         client.get(url)
+
+
+# --------------------------------------------------------------------------
+# The key: the query parameters each view reads, canonical
+# --------------------------------------------------------------------------
+
+
+def test_300_junk_parameters_add_no_entries(redis_entries):
+    factories.product(name="Stoneware Mug")
+    assert _cache_state(Client().get("/")) == "miss"
+    assert len(redis_entries()) == 1
+    for _ in range(300):
+        junk = {"x": secrets.token_hex(8), secrets.token_hex(3): secrets.token_hex(8)}
+        assert _cache_state(Client().get("/", junk)) == "hit"
+    assert len(redis_entries()) == 1
+
+
+def test_a_marketing_link_is_served_from_the_canonical_entry(mugs):
+    url = "/c/mugs/?sort=price"
+    canonical = Client().get(url)
+    tagged = Client().get(url + "&utm_source=newsletter&utm_medium=email&utm_campaign=spring&fbclid=a1&gclid=b2")
+    assert _cache_state(canonical) == "miss" and _cache_state(tagged) == "hit"
+    assert _html(tagged) == _html(canonical)
+
+
+def test_the_view_never_sees_a_parameter_it_did_not_declare(settings, mugs):
+    # A junk URL that fills the entry stores exactly the canonical page (no junk in links or forms) ...
+    stored = Client().get("/c/mugs/?utm_source=newsletter&sort=price&next=/elsewhere/")
+    assert _cache_state(stored) == "miss"
+    assert "utm_source" not in stored.content.decode() and "elsewhere" not in stored.content.decode()
+    # ... which is the page the canonical URL renders, also for visitors the cache never serves.
+    settings.SHOP_PAGE_CACHE_SECONDS = 0
+    assert _html(Client().get("/c/mugs/?sort=price")) == _html(stored)
+    shopper = Client()
+    shopper.force_login(factories.user(email="ada@example.com"))
+    page = shopper.get("/c/mugs/?sort=price&utm_source=newsletter")
+    assert "utm_source" not in page.content.decode()
+
+
+def test_unknown_or_default_filter_values_are_the_plain_page(mugs):
+    assert _cache_state(Client().get("/c/mugs/")) == "miss"
+    for junk in ("sort=bogus", "sort=newest", "sort=relevance", "page=abc", "page=0", "page=-3", "page=1",
+                 "rating=9", "in_stock=maybe", "category=no-such-category", "more=2", "q=mug", "variant=3",
+                 "sort=bogus&page=abc&rating=x&utm_source=a"):
+        assert _cache_state(Client().get(f"/c/mugs/?{junk}")) == "hit", junk
+    # Known values are pages of their own.
+    assert _cache_state(Client().get("/c/mugs/?category=espresso")) == "miss"
+
+
+def test_a_page_past_the_end_and_a_typed_price_range_are_rendered_not_stored(mugs):
+    for url in ("/c/mugs/?page=2", "/c/mugs/?page=9999", "/c/mugs/?min_price=11&max_price=20",
+                "/search/?q=mug&max_price=20"):
+        for _ in range(2):
+            page = Client().get(url)
+            assert page.status_code == 200 and _cache_state(page) == "none", url
+    assert "Blue Mug 1" in Client().get("/c/mugs/?min_price=11&max_price=11").content.decode()
+
+
+def test_a_search_is_one_entry_whatever_its_case_and_spacing(mugs):
+    assert _cache_state(Client().get("/search/?q=blue+mug")) == "miss"
+    for query in ("Blue Mug", "  blue   MUG ", "BLUE\tmug"):
+        page = Client().get("/search/", {"q": query, "utm_source": "ad"})
+        assert _cache_state(page) == "hit", query
+        assert "Blue Mug 0" in page.content.decode()
+    long = "mug " * 40
+    Client().get("/search/", {"q": long})
+    assert _cache_state(Client().get("/search/", {"q": long + "and more words past the cap"})) == "hit"
+    suggest = reverse("storefront:suggest")
+    assert _cache_state(Client().get(suggest, {"q": "Blue"}, **HTMX)) == "miss"
+    assert _cache_state(Client().get(suggest, {"q": " blue ", "x": "1"}, **HTMX)) == "hit"
+
+
+def test_a_product_is_one_entry_per_variant_it_has(mugs):
+    item = factories.product(category_obj=mugs, name="Two Tone Mug", variants=2)
+    url, second = item.get_absolute_url(), item.variants.order_by("position")[1]
+    assert _cache_state(Client().get(url)) == "miss"
+    for junk in ("variant=", "variant=abc", "variant=-1", "utm_source=x", "ref=footer"):
+        assert _cache_state(Client().get(f"{url}?{junk}")) == "hit", junk
+    assert _cache_state(Client().get(f"{url}?variant={second.pk}")) == "miss"
+    chosen = Client().get(f"{url}?variant={second.pk}&utm_source=x")
+    assert _cache_state(chosen) == "hit" and "Option 2" in chosen.content.decode()
+    # A variant the product does not have shows the product's first, and is not stored under its number.
+    for number in (second.pk + 1000, 0, 99999):
+        for _ in range(2):
+            assert _cache_state(Client().get(f"{url}?variant={number}")) == "none"
+
+
+def test_htmx_headers_the_views_do_not_read_make_no_new_entries(mugs):
+    url = "/c/mugs/?sort=price"
+    assert _cache_state(Client().get(url, **HTMX)) == "miss"
+    for _ in range(3):
+        junk = {"HTTP_HX_TARGET": secrets.token_hex(6), "HTTP_HX_TRIGGER": secrets.token_hex(6),
+                "HTTP_HX_TRIGGER_NAME": secrets.token_hex(6), "HTTP_HX_BOOSTED": "true",
+                "HTTP_HX_CURRENT_URL": f"http://testserver/?{secrets.token_hex(6)}"}
+        assert _cache_state(Client().get(url, **HTMX, **junk)) == "hit"
+    assert _cache_state(Client().get(url)) == "miss"
+    assert _cache_state(Client().get(url, HTTP_HX_REQUEST="yes")) == "hit"  # not "true": the full page
+
+
+def test_option_changes_on_the_product_page_are_rendered_not_stored():
+    # htmx's variant panel for option values also depends on the control that changed (HX-Trigger-Name).
+    item = factories.option_product(sizes=("S", "M"), colours=("Red", "Blue"), missing=(("S", "Blue"),))
+    red_s = Variant.objects.get(product=item, label="S / Red")
+    blue_m = Variant.objects.get(product=item, label="M / Blue")
+    size = red_s.option_values.get(option_type__name="Size")
+    blue = blue_m.option_values.get(option_type__name="Colour")
+    asked = {f"o{size.option_type_id}": size.pk, f"o{blue.option_type_id}": blue.pk}  # S / Blue is not made
+    for _ in range(2):
+        by_colour = Client().get(item.get_absolute_url(), asked, HTTP_HX_TRIGGER_NAME=f"o{blue.option_type_id}", **HTMX)
+        by_size = Client().get(item.get_absolute_url(), asked, HTTP_HX_TRIGGER_NAME=f"o{size.option_type_id}", **HTMX)
+        assert by_colour["HX-Push-Url"].endswith(f"?variant={blue_m.pk}") and _cache_state(by_colour) == "none"
+        assert by_size["HX-Push-Url"].endswith(f"?variant={red_s.pk}") and _cache_state(by_size) == "none"
+
+
+def _patterns(patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _patterns(pattern.url_patterns)
+        else:
+            yield pattern
+
+
+def test_every_shared_page_declares_the_query_it_reads():
+    shared = {p.name: getattr(p.callback, SHARED_PAGE_ATTRIBUTE) for p in _patterns(get_resolver().url_patterns)
+              if hasattr(p.callback, SHARED_PAGE_ATTRIBUTE)}
+    assert set(shared) == {"home", "category", "product", "search", "suggest"}
+    junk = QueryDict("utm_source=mail&utm_campaign=spring&fbclid=x&gclid=y&x=1&sort=bogus&page=abc&variant=no")
+    sample = QueryDict("q=Blue++Mug&sort=price&page=2&in_stock=1&rating=4&variant=3&o1=2&more=1&min_price=5")
+    for name, query in shared.items():
+        assert callable(query), f"{name}: @shared_page(query=...) says what the view reads"
+        assert query(junk) == {}, f"{name} keeps parameters it does not read"
+        canonical = query(sample)
+        assert query(QueryDict(urlencode(canonical))) == canonical, f"{name}: its canonical query is not canonical"
+
+
+# --------------------------------------------------------------------------
+# Memory: compressed entries, a budget, and room left for rate limits
+# --------------------------------------------------------------------------
+
+
+def test_entries_are_stored_compressed(redis_entries, mugs):
+    for i in range(20):
+        factories.product(category_obj=mugs, name=f"Tall Mug {i}")
+    page = Client().get("/c/mugs/")
+    [key] = redis_entries()
+    body = caches["default"].get(key)["body"]
+    assert len(body) < len(page.content) / 4
+    assert b"Tall Mug 19" in zlib.decompress(body) and PLACEHOLDER.encode() in zlib.decompress(body)
+
+
+def test_beyond_its_budget_the_cache_renders_pages_without_storing_them(settings, mugs):
+    settings.SHOP_PAGE_CACHE_MAX_MB = 1
+    assert store_budget_take(600 * 1024) and not store_budget_take(600 * 1024)
+    for _ in range(2):
+        page = Client().get("/c/mugs/")
+        assert page.status_code == 200 and "Blue Mug 0" in page.content.decode() and _cache_state(page) == "none"
+    settings.SHOP_PAGE_CACHE_MAX_MB = 0  # no limit
+    assert _cache_state(Client().get("/c/mugs/")) == "miss"
+
+
+@pytest.fixture
+def small_shared_redis(settings):
+    """One Redis for pages and rate limits with 512 KB to spare, full meaning full (noeviction:
+    Heroku's default). Started for the test: the machine's shared Redis is never reconfigured."""
+    import redis
+
+    started = own_redis_server("--maxmemory-policy", "noeviction")
+    _, url = started.__enter__()
+    settings.CACHES = {
+        "default": _redis_cache(url, "shop"),
+        "ratelimit": _redis_cache(url, "shop-rl") | {"BACKEND": "django.core.cache.backends.redis.RedisCache"},
+    }
+    for alias in ("default", "ratelimit"):  # their connections count towards Redis's memory too
+        caches[alias].get("warm-up")
+    server = redis.Redis.from_url(url)
+    server.config_set("maxmemory", server.info("memory")["used_memory"] + 512 * 1024)
+    yield server
+    started.__exit__(None, None, None)  # stops it
+
+
+def test_a_flood_of_searches_leaves_one_shared_redis_room_for_rate_limits(settings, small_shared_redis, mugs):
+    settings.SHOP_PAGE_CACHE_MAX_MB = 0.1  # pages take at most twice that
+    for _ in range(150):  # without the budget: about 650 KB of pages, and Redis refuses every write after
+        assert Client().get("/search/", {"q": f"mug {secrets.token_hex(4)}"}).status_code == 200
+    visitor = Client()
+    tries = [visitor.post(reverse("checkout:track"), {"email": "a@example.com", "number": "ABCDE23456"}).status_code
+             for _ in range(settings.SHOP_TRACKING_RATE_LIMIT + 1)]
+    assert 429 not in tries[:-1] and tries[-1] == 429  # counted, not refused because Redis was full

@@ -1,5 +1,6 @@
 """Production refuses to start on the embedded defaults; development runs on them."""
 
+import json
 import os
 import re
 import secrets
@@ -54,6 +55,43 @@ def test_each_missing_production_setting_is_named(missing):
     result = run(["manage.py", "check"], {k: v for k, v in PRODUCTION.items() if k != missing})
     assert result.returncode != 0
     assert missing in result.stderr + result.stdout
+
+
+def _redis_locations(env: dict[str, str]) -> dict:
+    code = ("import django, json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','shop.settings'); django.setup();"
+            "from django.conf import settings as s;"
+            "print(json.dumps({alias: [c['BACKEND'].rsplit('.', 1)[1], c['LOCATION']] for alias, c in s.CACHES.items()}"
+            " | {'huey': [s.HUEY['huey_class' if 'huey_class' in s.HUEY else 'immediate'],"
+            " s.HUEY['connection'].get('url')]}))")
+    result = run(["-c", code], {"DJANGO_DEBUG": "true"} | env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_caches_use_redis_cache_url_and_rate_limits_and_the_queue_never_do():
+    queue, pages = "redis://queue.example:6379/0", "redis://pages.example:6379/0"
+    assert _redis_locations({"REDIS_URL": queue, "REDIS_CACHE_URL": pages}) == {
+        "default": ["FailOpenRedisCache", pages],
+        "ratelimit": ["RedisCache", queue],
+        "huey": ["huey.RedisHuey", queue],
+    }
+    # Without REDIS_CACHE_URL the caches share REDIS_URL.
+    assert _redis_locations({"REDIS_URL": queue}) == {
+        "default": ["FailOpenRedisCache", queue],
+        "ratelimit": ["RedisCache", queue],
+        "huey": ["huey.RedisHuey", queue],
+    }
+    # Without Redis: in-process caches and tasks run at once (development, tests).
+    assert _redis_locations({}) == {
+        "default": ["LocMemCache", "default"],
+        "ratelimit": ["LocMemCache", "ratelimit"],
+        "huey": [True, None],
+    }
+
+
+def test_production_with_a_second_redis_for_caches_passes_the_checks():
+    result = run(["manage.py", "check"], PRODUCTION | {"REDIS_CACHE_URL": "redis://127.0.0.1:6380/0"})
+    assert result.returncode == 0, result.stderr
 
 
 def test_gunicorn_entry_point_refuses_a_misconfigured_deploy():

@@ -41,15 +41,16 @@ def redis_server(machine: str = "redis://127.0.0.1:6379"):
 
 
 @contextmanager
-def own_redis_server() -> Iterator[tuple[subprocess.Popen, str]]:
-    """A `redis-server` started here on a free port, and its base URL: a process of the test's own,
-    which it may stop and continue (SIGSTOP/SIGCONT) without touching the machine's Redis."""
+def own_redis_server(*options: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """A `redis-server` started here on a free port with `options` (e.g. "--maxmemory", "2mb"), and its
+    base URL: a process of the test's own, which it may configure, stop and continue (SIGSTOP/SIGCONT)
+    without touching the machine's Redis."""
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.fail("These tests need `redis-server`, which is not installed.")
     port = free_port()
     process = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-                                "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+                                "--appendonly", "no", *options], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"redis://127.0.0.1:{port}"
     if not wait_until(lambda: redis_answers(url), timeout=10, interval=0.1):
         process.kill()
