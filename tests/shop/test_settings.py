@@ -58,11 +58,17 @@ def test_each_missing_production_setting_is_named(missing):
 
 
 def _redis_locations(env: dict[str, str]) -> dict:
-    code = ("import django, json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','shop.settings'); django.setup();"
-            "from django.conf import settings as s;"
-            "print(json.dumps({alias: [c['BACKEND'].rsplit('.', 1)[1], c['LOCATION']] for alias, c in s.CACHES.items()}"
-            " | {'huey': [s.HUEY['huey_class' if 'huey_class' in s.HUEY else 'immediate'],"
-            " s.HUEY['connection'].get('url')]}))")
+    code = """
+import django, json, os
+os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')
+django.setup()
+from django.conf import settings as s
+pool = s.HUEY['connection'].get('connection_pool')  # huey is handed a pool (core/redis_options.py)
+kw = pool.connection_kwargs if pool else None
+huey = f"redis://{kw['host']}:{kw['port']}/{kw['db']}" if kw else None
+print(json.dumps({alias: [c['BACKEND'].rsplit('.', 1)[1], c['LOCATION']] for alias, c in s.CACHES.items()}
+                 | {'huey': [s.HUEY['huey_class' if 'huey_class' in s.HUEY else 'immediate'], huey]}))
+"""
     result = run(["-c", code], {"DJANGO_DEBUG": "true"} | env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
