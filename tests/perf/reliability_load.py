@@ -14,8 +14,9 @@ All on 127.0.0.1, bounded in time and count:
    htmx, open the cart and, one visit in four, check out and pay on the fake hosted page
    (whose "Pay" sends checkout.session.completed to the shop before redirecting to the
    success page). Every response is checked: any 5xx, or a status the flow does not
-   expect, is an error. Each shopper has its own client address (X-Forwarded-For behind
-   SHOP_TRUST_X_FORWARDED_FOR, as on Heroku), so the per-client limits apply as in production.
+   expect, is an error. Each visit comes from its own client address (X-Forwarded-For behind
+   SHOP_TRUST_X_FORWARDED_FOR, as on Heroku), so the per-client limits apply as in production
+   (a hoarder's fourth order in a minute is refused).
    Hostile visitors are mixed in: one shopper in four hoards (places its cart's order
    several times over with fresh forms, each as a different order), and one page view in
    five carries junk query parameters (`?utm_source=…`, `?x=<random>`).
@@ -161,7 +162,6 @@ class Stats:
 def shopper(base: str, cat: dict, contested: list[int], stats: Stats, stop_at: float, seed: int) -> None:
     rng = random.Random(seed)
     session = requests.Session()
-    session.headers["X-Forwarded-For"] = f"10.77.{seed // 250}.{seed % 250 + 1}"  # this shopper's own address
     hoarder = seed % 4 == 0
     visit = 0
 
@@ -202,6 +202,9 @@ def shopper(base: str, cat: dict, contested: list[int], stats: Stats, stop_at: f
 
     while time.monotonic() < stop_at:
         visit += 1
+        # Each visit is another shopper at their own address: these virtual shoppers have no think time,
+        # so one address would be over a human's cart-change limit within seconds.
+        session.headers["X-Forwarded-For"] = f"10.{seed % 250}.{visit // 250 % 250}.{visit % 250 + 1}"
         get("home", junk("/"))
         get("category", junk(rng.choice(cat["categories"])))
         get("product", junk(rng.choice(cat["products"])))
@@ -222,8 +225,11 @@ def shopper(base: str, cat: dict, contested: list[int], stats: Stats, stop_at: f
             def place(page, n: int):
                 form_token = re.search(r'name="checkout_token" value="([0-9a-f]+)"', page.text).group(1)
                 csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+                # The shipping method the page offers for the US (the demo's zones); the first if none is chosen.
+                method = re.search(r'name="shipping_method" value="(\d+)"', page.text)
                 return post("checkout", "/checkout/", {
                     "csrfmiddlewaretoken": csrf, "checkout_token": form_token,
+                    "shipping_method": method.group(1) if method else "",
                     "email": f"load{seed}v{visit}h{n}@example.com",  # one visit = one cart; h: the hoarder's nth
                     "full_name": "Load Tester", "address_line1": "1 Loop Road", "address_line2": "",
                     "city": "Localhost", "postal_code": "12345", "country": "US", "state": "US-NY", "phone": "",
