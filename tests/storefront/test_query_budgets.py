@@ -99,12 +99,17 @@ def big_catalog(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def _remove_demo_catalog() -> None:
-    from checkout.models import Order, OrderLine
+    from checkout.models import DiscountCode, Order, OrderLine, ShippingMethod, ShippingZone, TaxRate
     from storefront.models import OptionValue, ProductImage, Review
 
     Review.objects.all().delete()
     OrderLine.objects.all().delete()
     Order.objects.all().delete()
+    # seed_demo's shipping, tax and WELCOME10 too: checkout tests after this module expect none.
+    DiscountCode.objects.all().delete()
+    ShippingMethod.objects.all().delete()
+    ShippingZone.objects.all().delete()
+    TaxRate.objects.all().delete()
     Variant.option_values.through.objects.all().delete()
     Variant.objects.update(image=None)
     ProductImage.objects.all().delete()
