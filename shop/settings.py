@@ -59,6 +59,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # gzip for catalog pages only (shop/compression.py: BREACH). First, so it runs last on the way
+    # out: the page cache below stores and fills in plain bodies; only the final body is compressed.
+    "shop.compression.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
