@@ -8,6 +8,7 @@ from accounts.models import Address, User
 from checkout.cart import SessionCart
 from checkout.models import Cart, CartLine, Order
 from core.addresses import PostalAddress
+from core.pagecache import forget_personal
 from storefront.models import Variant
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ def cart_merge(*, guest_cart: SessionCart, user) -> list[str]:
                     CartLine.objects.create(cart=cart, variant_id=variant_id, quantity=final)
         cart.last_merged_token = token
         cart.save(update_fields=["last_merged_token", "updated"])
+        forget_personal(user.pk)  # the cart badge on cached pages
     guest_cart.clear()
     if added_units:
         noun = "item" if added_units == 1 else "items"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from checkout.models import Cart, CartLine
 from checkout.pricing import Quote, quote
+from core.pagecache import forget_personal
 
 SESSION_KEY = "cart"
 SESSION_TOKEN_KEY = "cart_token"
@@ -93,15 +94,19 @@ class DatabaseCart:
             except IntegrityError:  # another request created the line meanwhile
                 CartLine.objects.filter(cart=cart, variant_id=variant_id).update(quantity=quantity)
         Cart.objects.filter(pk=cart.pk).update(updated=timezone.now())  # for the abandoned-cart cleanup
-        self._quantities = None
+        self._changed()
 
     def remove(self, variant_id: int) -> None:
         CartLine.objects.filter(cart__user=self.user, variant_id=variant_id).delete()
-        self._quantities = None
+        self._changed()
 
     def clear(self) -> None:
         CartLine.objects.filter(cart__user=self.user).delete()
+        self._changed()
+
+    def _changed(self) -> None:
         self._quantities = None
+        forget_personal(self.user.pk)  # the cart badge on cached pages
 
     def count(self) -> int:
         return sum(self.quantities().values())

@@ -14,11 +14,13 @@ from huey.contrib.djhuey import db_periodic_task
 from checkout.services import housekeeping as housekeeping_services
 from checkout.services.outbox import outbox_sweep
 from checkout.services.payments import orders_release_expired_holds
+from core.jobs import recorded
 
 logger = logging.getLogger(__name__)
 
 
 @db_periodic_task(crontab(minute="*/5"))
+@recorded
 def release_expired_holds() -> None:
     handled = orders_release_expired_holds()
     if handled:
@@ -26,6 +28,7 @@ def release_expired_holds() -> None:
 
 
 @db_periodic_task(crontab(minute="*/2"))
+@recorded
 def sweep_outbox() -> None:
     sent = outbox_sweep()
     if sent:
@@ -33,6 +36,7 @@ def sweep_outbox() -> None:
 
 
 @db_periodic_task(crontab(hour="3", minute="17"))
+@recorded
 def housekeeping() -> None:
     """Nightly: expired sessions, old webhook ledger rows and abandoned carts."""
     call_command("clearsessions")

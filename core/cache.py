@@ -1,7 +1,10 @@
 """A Redis cache that fails open: when Redis is down, pages still render.
 
-Reads miss, writes are dropped, and a warning is logged; sessions (cached_db)
-fall back to the database. Rate limits do NOT use this cache: they use the
+Reads miss, writes are dropped, and a warning is logged. So only what can be
+rebuilt from the database goes here (pages, the category tree, the catalog
+version); a dropped write or delete must cost no more than a stale copy for its
+timeout. State never does: sessions live in the database (shop/settings.py,
+refused otherwise by shop.checks.session_store), and rate limits use the
 "ratelimit" alias, a plain Redis cache whose errors make them fail safe.
 """
 

@@ -1,8 +1,11 @@
-"""The catalog version, and the mark a view wears to be served from the page cache.
+"""The catalog version, the mark a view wears to be served from the page cache, and the
+page cache's memory budget.
 
 Cached things (whole pages in shop/pagecache.py, fragments through
 `cached_for_catalog`) carry the catalog version they were made under;
-`bump_catalog_version` makes all of them misses at once.
+`bump_catalog_version` makes all of them misses at once. Every new cached thing
+takes its size from `store_budget_take` first, so a flood of distinct URLs can
+hold only so much of Redis's memory.
 """
 
 from __future__ import annotations
@@ -14,9 +17,16 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import QueryDict
 
 VERSION_KEY = "pagecache:version"
 SHARED_PAGE_ATTRIBUTE = "shared_page"
+_SHOWN_ATTRIBUTE = "_page_products"
+BUDGET_KEY = "pagecache:budget:"
+# Roughly what Redis and the cache's pickling add to each entry beyond the bytes counted.
+ENTRY_OVERHEAD = 512
+
+QueryOf = Callable[[QueryDict], dict[str, str]]
 
 
 def ttl() -> int:
@@ -24,11 +34,51 @@ def ttl() -> int:
     return max(int(getattr(settings, "SHOP_PAGE_CACHE_SECONDS", 0) or 0), 0)
 
 
-def shared_page(view: Callable) -> Callable:
+def shared_page(*, query: QueryOf) -> Callable[[Callable], Callable]:
     """Mark a view whose page is the same for every guest: the page cache may store it
-    and serve it to guests (with their own CSRF token and cart count filled in)."""
-    setattr(view, SHARED_PAGE_ATTRIBUTE, True)
-    return view
+    and serve it to guests (with their own CSRF token and cart count filled in).
+
+    `query` declares what the view reads from the query string: given the request's
+    parameters, it returns the ones the view reads, cleaned, with defaults left out
+    (`/?utm_source=mail` and `?sort=bogus` are the plain page). The page cache keys the
+    page on its result, and the view is called with nothing else (shop/pagecache.py), so
+    a parameter a view reads but `query` does not return never reaches the view: it
+    cannot be forgotten quietly. A page the view should not share (a typed price range,
+    an unknown variant) it marks `Cache-Control: private`.
+    """
+
+    def mark(view: Callable) -> Callable:
+        setattr(view, SHARED_PAGE_ATTRIBUTE, query)
+        return view
+
+    return mark
+
+
+def no_query(params: QueryDict) -> dict[str, str]:
+    """The `query` of a page that reads nothing from its query string."""
+    return {}
+
+
+def store_budget_take(size: int) -> bool:
+    """Whether `size` more bytes may be cached now, taking them if so.
+
+    New entries may add up to SHOP_PAGE_CACHE_MAX_MB in each SHOP_PAGE_CACHE_SECONDS window
+    (0: no limit); as entries live one window, the cache holds at most twice that. Counted
+    in the cache itself, so every worker shares one count. When the cache is down the
+    answer is no (nothing could be stored anyway).
+    """
+    budget = int(float(getattr(settings, "SHOP_PAGE_CACHE_MAX_MB", 0) or 0) * 1024 * 1024)
+    seconds = ttl()
+    if budget <= 0 or not seconds:
+        return True
+    size += ENTRY_OVERHEAD
+    key = f"{BUDGET_KEY}{int(time.time() // seconds)}"
+    if cache.add(key, size, timeout=2 * seconds):
+        return size <= budget
+    try:
+        return cache.incr(key, size) <= budget
+    except ValueError:  # the count expired between add and incr, or the cache is down
+        return False
 
 
 def bump_catalog_version() -> None:
@@ -44,6 +94,49 @@ def _set_new_version() -> None:
     cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
+def product_version_key(product_id: int) -> str:
+    return f"pagecache:product:{product_id}"
+
+
+def bump_product_versions(product_ids) -> None:
+    """Make every cached page that shows one of these products a miss (its product page, the lists
+    its card is on), now and once the current transaction commits. Other pages stay cached."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return
+    _set_product_versions(ids)
+    transaction.on_commit(lambda: _set_product_versions(ids))
+
+
+def _set_product_versions(ids: list[int]) -> None:
+    version = time.time_ns()
+    cache.set_many({product_version_key(pk): version for pk in ids}, timeout=None)
+
+
+def personal_key(user_id: int) -> str:
+    """Where the page cache keeps a signed-in shopper's cart count and wishlist between requests."""
+    return f"pagecache:personal:{user_id}"
+
+
+def forget_personal(user_id: int) -> None:
+    """The shopper's cart or wishlist changed: their cached badge and hearts are read afresh, now and
+    once the current transaction commits. (A cache: if Redis drops the delete, they are at most
+    SHOP_PAGE_CACHE_SECONDS old, and the cart page itself always reads the database.)"""
+    key = personal_key(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def page_shows(request, product_ids) -> None:
+    """Note that the page being rendered for `request` shows these products: a cached copy is
+    a miss once one of them changes (see bump_product_versions)."""
+    request.__dict__.setdefault(_SHOWN_ATTRIBUTE, set()).update(product_ids)
+
+
+def products_shown(request) -> set[int]:
+    return getattr(request, _SHOWN_ATTRIBUTE, set())
+
+
 def cached_for_catalog(name: str, build: Callable[[], str]) -> str:
     """A piece of text that depends only on the catalog (e.g. search suggestions), cached
     under the catalog version for SHOP_PAGE_CACHE_SECONDS; `build` makes it on a miss."""
@@ -56,5 +149,6 @@ def cached_for_catalog(name: str, build: Callable[[], str]) -> str:
     if entry is not None and entry[0] == version:
         return entry[1]
     text = build()
-    cache.set(key, (version, text), timeout=seconds)
+    if store_budget_take(len(text.encode())):
+        cache.set(key, (version, text), timeout=seconds)
     return text

@@ -79,3 +79,26 @@ def currency_setting(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         "Set SHOP_CURRENCY to an ISO 4217 code Stripe settles in, e.g. usd, eur, gbp or jpy.",
         "E007",
     )]
+
+
+# The one session store that never skips a failed write: see SESSION_ENGINE in shop/settings.py.
+SAFE_SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+@checks.register(TAG, deploy=False)
+def session_store(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Always (debug or not): a session store that can skip a write can undo a sign-out or lose a cart.
+
+    cached_db logs and skips a failed cache write itself (Django 5.1+), so while Redis hangs the
+    database changes and the cached copy does not, and the stale copy wins once Redis answers again;
+    the cache engine on the fail-open alias drops the write outright, and on any alias loses every
+    cart when Redis restarts or evicts; a signed cookie cannot be taken back at sign-out.
+    """
+    if settings.SESSION_ENGINE == SAFE_SESSION_ENGINE:
+        return []
+    return [_error(
+        f"SESSION_ENGINE={settings.SESSION_ENGINE!r} can skip a session write: a sign-out could be undone "
+        "or a cart change lost when the cache fails.",
+        f"Keep sessions in the database: SESSION_ENGINE = {SAFE_SESSION_ENGINE!r}.",
+        "E008",
+    )]

@@ -2,24 +2,48 @@
 
 Who gets a cached page: a GET or HEAD, for a view marked `@shared_page`
 (core/pagecache.py: the storefront's home, category, product, search and
-suggestions), from a guest: no session cookie,
-or a session that is not signed in and holds no flash message, and no messages
-cookie. For a guest, the only personal things on these pages are the CSRF token
-and the cart badge's count; both are rendered as placeholders into the stored
-page and filled in for each visitor (the count from their session cart).
-Everything else (cart, checkout, orders, accounts, admin, webhook, every POST,
-every signed-in shopper, anyone with a message to see) goes through Django
-untouched.
+suggestions), from anyone with no flash message waiting. Each page is stored
+twice: once as guests see it, served before the session is read
+(`PageCacheMiddleware`), and once as signed-in shoppers see it, served once the
+session has said who they are (`MemberPageCacheMiddleware`, after Django's
+authentication). The personal things on these pages are the CSRF token, the cart
+badge's count and, for signed-in shoppers, their wishlist hearts, their call to
+review and their email address in the back-in-stock form: the token, the count
+and the address are rendered as placeholders, the hearts and the review call as
+slots (core/slots.py), and all are filled in for each visitor (a guest's cart
+count from a signed note, or else their session row: sessions live in the
+database only). Everything else
+(cart, checkout, orders, accounts, admin, webhook, every POST, anyone with a
+message to see) goes through Django untouched.
 
-What is stored: the status, the headers and the body of a 200 response that set
-no cookie and is not marked private/no-store, keyed by the absolute URL with its
-query string and the htmx request headers (a partial differs from the full page).
-Each entry carries the catalog version it was rendered under; `bump_catalog_version`
-(called by storefront/signals.py when staff change the catalog) makes every older
-entry a miss at once. Entries also expire after SHOP_PAGE_CACHE_SECONDS (0 turns
-the cache off), because checkout changes stock with a conditional UPDATE that
-sends no signal: availability on a cached page may be that many seconds old,
-while the cart and checkout always re-check stock.
+The key: a page is stored under its view's canonical query string, not the URL as
+typed, and its audience (guests or signed-in shoppers). Each `@shared_page` view
+declares the query parameters it reads (`core.pagecache.shared_page(query=...)`);
+before the view runs, this middleware rewrites the request's query string to what
+that function returns (known names only, cleaned values, defaults left out), for
+every visitor, signed in or not. So `/?utm_source=mail&x=1` and
+`/c/mugs/?sort=bogus&page=abc` are the pages `/` and `/c/mugs/`, served from one
+entry, and the view cannot render anything from a parameter it did not declare:
+the page under a key is the page of that key's query string. The parameters are
+dropped rather than redirected away: a redirect would cost every visitor from a
+marketing email a round trip and would hide the utm_ parameters from analytics
+that read the address bar; crawlers are told the canonical address by the page's
+<link rel="canonical">. Of the htmx headers, the key holds the two the views read,
+as django-htmx reads them ("true" or not): HX-Request and
+HX-History-Restore-Request; a view that reads another header must mark the
+responses that depend on it private.
+
+What is stored: the status, the headers and the body (zlib-compressed: a quarter
+to a ninth of the HTML) of a 200 response that set no cookie and is not marked
+private/no-store, if the cache's memory budget (`store_budget_take`,
+SHOP_PAGE_CACHE_MAX_MB per SHOP_PAGE_CACHE_SECONDS) has room for it: a flood of
+distinct valid URLs (random searches) can hold at most twice that budget.
+Each entry carries the catalog version it was rendered under and the version of
+each product it shows; `bump_catalog_version` (staff changing the catalog, a
+variant selling out or coming back) makes every older entry a miss at once, and
+`bump_product_versions` (every sale, released hold and restock, from
+storefront/stock.py's `stock_changed`) the entries showing those products.
+Entries also expire after SHOP_PAGE_CACHE_SECONDS (0 turns the cache off).
 
 The CSRF token: a page must never carry another visitor's token. While a page
 that may be stored is rendered, the `csrf_token` context variable is a fixed
@@ -39,23 +63,39 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
+from collections.abc import Callable
 from importlib import import_module
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core import signing
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import Resolver404, resolve
 
-from checkout.cart import SessionCart
-from core.pagecache import SHARED_PAGE_ATTRIBUTE, VERSION_KEY, ttl
+from django.utils.html import escape
 
-# htmx request headers a view may read (django-htmx's request.htmx): each one is part of the key.
-HTMX_HEADERS = (
-    "HTTP_HX_REQUEST", "HTTP_HX_HISTORY_RESTORE_REQUEST", "HTTP_HX_BOOSTED",
-    "HTTP_HX_TRIGGER", "HTTP_HX_TRIGGER_NAME", "HTTP_HX_TARGET",
+from checkout.cart import SessionCart, cart_for_request
+from core.pagecache import (
+    SHARED_PAGE_ATTRIBUTE,
+    VERSION_KEY,
+    personal_key,
+    product_version_key,
+    products_shown,
+    store_budget_take,
+    ttl,
 )
+from core.slots import EMAIL_PLACEHOLDER, SHARING_ATTRIBUTE, Slot, fill, slots_of
+from storefront.selectors import review_of, user_can_review, wishlist_ids
+
+# The htmx request headers shared views read (core.htmx.is_fragment_request), as django-htmx
+# reads them: "true" or not. They are part of the key; no other header is.
+HTMX_FLAGS = ("HTTP_HX_REQUEST", "HTTP_HX_HISTORY_RESTORE_REQUEST")
+# Entries under this prefix hold compressed bodies (the uncompressed ones were under "pagecache:page:").
+PAGE_KEY = "pagecache:zpage:"
 # A response that varies on anything else is not stored: the key would not capture it.
 # (Cookie: the only cookie-dependent part of a stored page is the CSRF token, replaced per visitor.)
 KNOWN_VARY = frozenset({"cookie", "hx-request", "accept-encoding"})
@@ -65,7 +105,9 @@ _PLACEHOLDER_BYTES = PLACEHOLDER.encode()
 CART_COUNT_PLACEHOLDER = "PAGECACHECARTCOUNTPLACEHOLDER"
 _CART_COUNT_BYTES = CART_COUNT_PLACEHOLDER.encode()
 MESSAGES_SESSION_KEY = "_messages"  # django.contrib.messages' session storage
-_CANDIDATE = "_page_cache_candidate"
+_CANDIDATE = SHARING_ATTRIBUTE
+_EMAIL_BYTES = EMAIL_PLACEHOLDER.encode()
+GUESTS, MEMBERS = "guests", "members"
 _COMMA = re.compile(r"\s*,\s*")
 
 
@@ -80,7 +122,9 @@ def placeholders(request: HttpRequest) -> dict:
 
 def _guest_cart_count(request: HttpRequest) -> int | None:
     """The cart count of a guest who may be served a shared page, or None when the page
-    is personal: a signed-in shopper or a flash message waiting to be shown."""
+    is personal: a signed-in shopper or a flash message waiting to be shown. Read from
+    SESSION_ENGINE's store, the database: never a cache, whose stale copy would show an old
+    cart count or an old sign-in."""
     if request.method not in ("GET", "HEAD"):
         return None
     if request.COOKIES.get(getattr(settings, "MESSAGES_COOKIE_NAME", "messages")):  # empty = deleted
@@ -88,31 +132,93 @@ def _guest_cart_count(request: HttpRequest) -> int | None:
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not session_key:
         return 0
+    known = _guest_note_read(request, session_key)
+    if known == PERSONAL:
+        return None
+    if known is not None:
+        return known
     session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
     if AUTH_SESSION_KEY in session or MESSAGES_SESSION_KEY in session:
         return None
     return SessionCart(session).count()
 
 
-def _cacheable_view(request: HttpRequest) -> bool:
+# The guest note: a signed cookie saying "this session is a guest's with N items in the cart, and no
+# message waiting", so a guest with a cart is served a cached page without reading their session — or
+# saying "personal" (signed in, or a message waiting), so this middleware leaves the session to Django's
+# and it is read once, not twice. It is bound to the session key (a hash of it) and rewritten whenever a
+# request reads the session and the answer changed; a stale or forged note fails its signature or its
+# binding, and the session is read instead. It can only ever send a visitor down the slower path wrongly:
+# "personal" is re-checked by Django's authentication and the member cache, never trusted to sign anyone in.
+GUEST_NOTE_COOKIE = "shop_guest"
+_GUEST_NOTE_SALT = "shop.pagecache.guest-note"
+PERSONAL = -1
+
+
+def _session_hash(session_key: str) -> str:
+    return hashlib.sha256(session_key.encode()).hexdigest()[:20]
+
+
+def _guest_note_read(request: HttpRequest, session_key: str) -> int | None:
+    note = request.COOKIES.get(GUEST_NOTE_COOKIE)
+    if not note:
+        return None
+    try:
+        bound, count = signing.Signer(salt=_GUEST_NOTE_SALT).unsign(note).split(":")
+        return (PERSONAL if count == "personal" else int(count)) if bound == _session_hash(session_key) else None
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def guest_note_write(request: HttpRequest, response: HttpResponse) -> None:
+    """After a request that read the session: set, renew or delete the guest note (see above)."""
+    session = getattr(request, "session", None)
+    if session is None or not session.accessed:
+        return
+    key = session.session_key
+    note = request.COOKIES.get(GUEST_NOTE_COOKIE)
+    if not key or response.status_code >= 500:
+        if note:
+            response.delete_cookie(GUEST_NOTE_COOKIE, samesite="Lax")
+        return
+    personal = AUTH_SESSION_KEY in session or MESSAGES_SESSION_KEY in session
+    value = signing.Signer(salt=_GUEST_NOTE_SALT).sign(
+        f"{_session_hash(key)}:{'personal' if personal else SessionCart(session).count()}")
+    if value != note:
+        response.set_cookie(GUEST_NOTE_COOKIE, value, max_age=settings.SESSION_COOKIE_AGE, httponly=True,
+                            secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
+
+
+def _declared_query(request: HttpRequest) -> Callable[[QueryDict], dict[str, str]] | None:
+    """The `query` the request's view declared with `@shared_page`, or None for any other view."""
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return False
-    return getattr(match.func, SHARED_PAGE_ATTRIBUTE, False)
+        return None
+    return getattr(match.func, SHARED_PAGE_ATTRIBUTE, None)
 
 
-def _key(request: HttpRequest) -> str:
-    parts = [request.build_absolute_uri()] + [request.META.get(h, "") for h in HTMX_HEADERS]
-    return "pagecache:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+def canonicalise(request: HttpRequest, query: Callable[[QueryDict], dict[str, str]]) -> None:
+    """Leave `request` with only the query string its view reads, in canonical form."""
+    canonical = urlencode(query(request.GET))
+    if canonical != request.META.get("QUERY_STRING", ""):
+        request.META["QUERY_STRING"] = canonical  # what get_full_path() and build_absolute_uri() read
+        request.GET = QueryDict(canonical)
 
 
-def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+def _key(request: HttpRequest, audience: str) -> str:
+    """The cache key of a canonicalised request's page, for guests or signed-in shoppers."""
+    parts = [audience, request.build_absolute_uri()] + [str(request.META.get(h) == "true") for h in HTMX_FLAGS]
+    return PAGE_KEY + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _storable(request: HttpRequest, response: HttpResponse, audience: str) -> bool:
     if request.method != "GET" or response.status_code != 200 or response.streaming:
         return False
     if response.cookies:  # a session, a message, a rotated CSRF cookie: something personal happened
         return False
-    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+    user = getattr(request, "user", None)
+    if (audience == MEMBERS) != bool(user is not None and user.is_authenticated):  # signed in or out meanwhile
         return False
     cache_control = {d.strip().lower().split("=")[0] for d in _COMMA.split(response.get("Cache-Control", ""))}
     if cache_control & {"private", "no-store", "no-cache"}:
@@ -121,64 +227,164 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     return vary <= KNOWN_VARY
 
 
-class PageCacheMiddleware:
-    """Serve and store guests' catalog pages (see the module docstring). Placed right
-    after the security, CSP and static-file middleware, before sessions."""
+def _lookup(key: str, *also: str) -> tuple[dict | None, dict]:
+    """The entry under `key` if it is still current: made under the current catalog version, and no
+    product it shows has changed since; and what else was asked for (`also`) in the same round trip."""
+    found = cache.get_many([VERSION_KEY, key, *also])
+    entry = found.get(key)
+    if entry is None or entry["version"] != found.get(VERSION_KEY):
+        return None, found
+    shown = entry["products"]
+    if shown:
+        now = cache.get_many([product_version_key(pk) for pk in shown])
+        if any(now.get(product_version_key(pk)) != version for pk, version in shown.items()):
+            return None, found
+    return entry, found
+
+
+class _PageCache:
+    audience = GUESTS
 
     def __init__(self, get_response):
         self.get_response = get_response
         # Django's own code for reading and setting the csrftoken cookie on a hit.
         self.csrf = CsrfViewMiddleware(get_response)
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        seconds = ttl()
-        if not seconds or not _cacheable_view(request):
-            return self.get_response(request)
-        cart_count = _guest_cart_count(request)
-        if cart_count is None:
-            return self.get_response(request)
-
-        key = _key(request)
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY)
-        entry = found.get(key)
-        if entry is not None and entry["version"] == version:
-            return self._serve(request, entry, cart_count)
-
+    def _render_and_store(self, request: HttpRequest, key: str, version_of_catalog) -> HttpResponse:
         setattr(request, _CANDIDATE, True)
         response = self.get_response(request)
         if response.streaming:
             return response
-        if hasattr(request, "session"):  # the count as the view left it, from the session already loaded
-            cart_count = SessionCart(request.session).count()
-        if not _storable(request, response):
-            # Whatever happened, a page rendered with placeholders still gets the real values.
-            return self._personalised(request, response, cart_count or 0)
-        cache.set(key, {
-            "version": version,
-            "status": response.status_code,
-            "headers": [(k, v) for k, v in response.items() if k.lower() != "content-length"],
-            "content": response.content,
-        }, timeout=seconds)
-        response["X-Page-Cache"] = "miss"
-        return self._personalised(request, response, cart_count or 0)
+        body = zlib.compress(response.content) if _storable(request, response, self.audience) else None
+        if body is not None and store_budget_take(len(body)):
+            ids = sorted(products_shown(request))
+            shown = cache.get_many([product_version_key(pk) for pk in ids]) if ids else {}
+            cache.set(key, {
+                "version": version_of_catalog,
+                "products": {pk: shown.get(product_version_key(pk)) for pk in ids},
+                "slots": slots_of(request),
+                "status": response.status_code,
+                "headers": [(k, v) for k, v in response.items() if k.lower() != "content-length"],
+                "body": body,
+            }, timeout=ttl())
+            response["X-Page-Cache"] = "miss"
+        # Whatever happened, a page rendered with placeholders still gets the real values.
+        return self._personalised(request, response, slots_of(request))
 
-    def _serve(self, request: HttpRequest, entry: dict, cart_count: int) -> HttpResponse:
-        response = HttpResponse(entry["content"], status=entry["status"])
+    def _serve(self, request: HttpRequest, entry: dict) -> HttpResponse:
+        response = HttpResponse(zlib.decompress(entry["body"]), status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
         response["X-Page-Cache"] = "hit"
         # The cookie as CsrfViewMiddleware would read it for a rendered page.
         self.csrf.process_request(request)
-        return self._personalised(request, response, cart_count)
+        return self._personalised(request, response, entry["slots"])
 
-    def _personalised(self, request: HttpRequest, response: HttpResponse, cart_count: int) -> HttpResponse:
-        if _CART_COUNT_BYTES in response.content:
-            response.content = response.content.replace(_CART_COUNT_BYTES, str(cart_count).encode())
-        if _PLACEHOLDER_BYTES in response.content:
-            response.content = response.content.replace(_PLACEHOLDER_BYTES, get_token(request).encode())
+    def _cart_count(self, request: HttpRequest) -> int:
+        raise NotImplementedError
+
+    def _personalised(self, request: HttpRequest, response: HttpResponse, slots: dict[str, Slot]) -> HttpResponse:
+        content = response.content
+        if _CART_COUNT_BYTES in content:
+            content = content.replace(_CART_COUNT_BYTES, str(self._cart_count(request)).encode())
+        if slots:
+            content = fill(content, slots, _chooser(request))
+        if _EMAIL_BYTES in content:
+            user = getattr(request, "user", None)
+            email = user.email if user is not None and user.is_authenticated else ""
+            content = content.replace(_EMAIL_BYTES, escape(email).encode())
+        if _PLACEHOLDER_BYTES in content:
+            content = content.replace(_PLACEHOLDER_BYTES, get_token(request).encode())
+            response.content = content
             # Sets the csrftoken cookie when the visitor has none (and adds Vary: Cookie).
             self.csrf.process_response(request, response)
-        if not response.streaming:
-            response["Content-Length"] = str(len(response.content))
+        response.content = content
+        response["Content-Length"] = str(len(content))
         return response
+
+
+def _chooser(request: HttpRequest):
+    """Which form of each slot this visitor sees (core/slots.py): their hearts and their call to review.
+    Each answer is read once per request, and only for the slots the page has."""
+    user = request.user
+
+    def choose(item: Slot) -> str | None:
+        if item.kind == "wish":
+            return "saved" if item.key in _personal(request)["wish"] else None
+        if item.kind == "review":
+            if not user_can_review(user=user, product_id=int(item.key)):
+                return None
+            return "edit" if review_of(user=user, product=int(item.key)) else "write"
+        return None
+
+    return choose
+
+
+class PageCacheMiddleware(_PageCache):
+    """Serve and store guests' catalog pages (see the module docstring). Placed right
+    after the security, CSP and static-file middleware, before sessions."""
+
+    audience = GUESTS
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self._respond(request)
+        guest_note_write(request, response)  # after storing: a stored page never carries the cookie
+        return response
+
+    def _respond(self, request: HttpRequest) -> HttpResponse:
+        query = _declared_query(request)
+        if query is None:
+            return self.get_response(request)
+        canonicalise(request, query)  # for everyone, so every visitor's page is the page of its key
+        request._page_cache_shared = True
+        if not ttl():
+            return self.get_response(request)
+        cart_count = _guest_cart_count(request)
+        if cart_count is None:
+            return self.get_response(request)
+        request._page_cache_cart_count = cart_count
+        key = _key(request, GUESTS)
+        entry, found = _lookup(key)
+        if entry is not None:
+            return self._serve(request, entry)
+        return self._render_and_store(request, key, found.get(VERSION_KEY))
+
+    def _cart_count(self, request: HttpRequest) -> int:
+        if hasattr(request, "session"):  # the count as the view left it, from the session already loaded
+            return SessionCart(request.session).count()
+        return request._page_cache_cart_count
+
+
+class MemberPageCacheMiddleware(_PageCache):
+    """Serve and store signed-in shoppers' catalog pages (see the module docstring). Placed after
+    Django's authentication and messages middleware: who the shopper is comes from the session."""
+
+    audience = MEMBERS
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (not ttl() or request.method not in ("GET", "HEAD") or not request.user.is_authenticated
+                or getattr(request, _CANDIDATE, False) or not getattr(request, "_page_cache_shared", False)):
+            return self.get_response(request)
+        if request.COOKIES.get(getattr(settings, "MESSAGES_COOKIE_NAME", "messages")) or (
+                MESSAGES_SESSION_KEY in request.session):
+            return self.get_response(request)
+        key, personal = _key(request, MEMBERS), personal_key(request.user.pk)
+        entry, found = _lookup(key, personal)
+        request._page_cache_personal = found.get(personal)
+        if entry is not None:
+            return self._serve(request, entry)
+        return self._render_and_store(request, key, found.get(VERSION_KEY))
+
+    def _cart_count(self, request: HttpRequest) -> int:
+        return _personal(request)["cart"]
+
+
+def _personal(request: HttpRequest) -> dict:
+    """A signed-in shopper's cart count and wishlist, from the cache (read with the page) or the database;
+    dropped from the cache whenever either changes (core.pagecache.forget_personal)."""
+    state = getattr(request, "_page_cache_personal", None)
+    if state is None:
+        state = {"cart": cart_for_request(request).count(), "wish": {str(pk) for pk in wishlist_ids(request.user)}}
+        cache.set(personal_key(request.user.pk), state, timeout=ttl())
+        request._page_cache_personal = state
+    return state

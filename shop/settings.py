@@ -12,6 +12,8 @@ from pathlib import Path
 import environ
 from django.utils.csp import CSP
 
+from core.redis_options import redis_options, redis_pool
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -59,8 +61,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # gzip for catalog pages only (shop/compression.py: BREACH). First, so it runs last on the way
-    # out: the page cache below stores and fills in plain bodies; only the final body is compressed.
+    # First: every log line of a request carries its id, echoed in X-Request-ID (core/requestid.py).
+    "core.requestid.RequestIdMiddleware",
+    # gzip for catalog pages only (shop/compression.py: BREACH). Before both page caches, so it runs after
+    # them on the way out: they store and fill in plain bodies; only the final body is compressed.
     "shop.compression.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -74,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signed-in shoppers' catalog pages from Redis, their hearts, badge and token filled in (shop/pagecache.py).
+    "shop.pagecache.MemberPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -115,34 +121,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and task queue ---------------------------------------------------
+# REDIS_URL holds what must never be evicted: rate-limit counters and the huey queue
+# (give it maxmemory-policy noeviction). REDIS_CACHE_URL, optional, is a second Redis for
+# caches only (pages, menus, fragments; allkeys-lru), so a flood of cached pages
+# can never push out a counter or a task; unset, caches share REDIS_URL. Either way the
+# page cache keeps to SHOP_PAGE_CACHE_MAX_MB. See docs/RELIABILITY.md, "Redis".
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default="") or REDIS_URL
 
-# Short socket timeouts: a Redis that hangs must not hang the shop.
-_REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False}
+# Short socket timeouts: a Redis that hangs must not hang the shop. redis_options adds what a
+# rediss:// URL (Heroku Redis, TLS with a self-signed certificate) needs; every Redis client uses it.
+_REDIS_TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False}
+# Without Redis (development, tests): each process has its own in-memory caches.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+}
+if REDIS_CACHE_URL:
+    # Pages, menus, the catalog version and allauth's rate-limit counts: fails open
+    # (see core/cache.py). Never sessions.
+    CACHES["default"] = {
+        "BACKEND": "core.cache.FailOpenRedisCache",
+        "LOCATION": REDIS_CACHE_URL,
+        "KEY_PREFIX": "shop",
+        "OPTIONS": redis_options(REDIS_CACHE_URL, **_REDIS_TIMEOUTS),
+    }
 if REDIS_URL:
-    CACHES = {
-        # Pages, menus and sessions: fails open (see core/cache.py).
-        "default": {
-            "BACKEND": "core.cache.FailOpenRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "shop",
-            "OPTIONS": _REDIS_OPTIONS,
-        },
-        # Rate limits: errors surface, so limits fail safe (core/http.py, accounts/adapter.py).
-        "ratelimit": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "shop-rl",
-            "OPTIONS": _REDIS_OPTIONS,
-        },
-    }
-else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+    # Rate limits: errors surface, so limits fail safe (core/http.py, accounts/adapter.py).
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "shop-rl",
+        "OPTIONS": redis_options(REDIS_URL, **_REDIS_TIMEOUTS),
     }
 
-# huey: Redis when REDIS_URL is set, otherwise tasks run in-process at once.
+# huey: Redis when REDIS_URL is set (never REDIS_CACHE_URL, which may evict), otherwise
+# tasks run in-process at once.
 # `immediate` is always set explicitly (djhuey would otherwise follow DEBUG).
 HUEY_IMMEDIATE = env.bool("HUEY_IMMEDIATE", default=not REDIS_URL)
 HUEY = {
@@ -150,7 +164,10 @@ HUEY = {
     "immediate": HUEY_IMMEDIATE,
     "utc": True,
     "results": False,
-    "connection": {"url": REDIS_URL} if REDIS_URL else {},
+    # Timeouts: a Redis that hangs must not hang the request that enqueues (the email waits in the outbox,
+    # swept later). The worker's blocking read waits at most `blocking` seconds (1), below these.
+    "connection": {"connection_pool": redis_pool(REDIS_URL, socket_connect_timeout=2, socket_timeout=5)}
+    if REDIS_URL else {},
     "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
 }
 if HUEY_IMMEDIATE:
@@ -159,9 +176,16 @@ else:
     HUEY["huey_class"] = "huey.RedisHuey"
 
 # --- Sessions ---------------------------------------------------------------
-# The guest cart lives in the session; the cached_db engine keeps it fast and
-# durable (Redis in production, the database behind it).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions (who is signed in, the guest cart) are state, not a cache: they live in
+# the database only, read with one primary-key query per request. Not cached_db:
+# a failed cache write is skipped (a save by Django itself, which logs it; a delete
+# by the fail-open cache), so while Redis hangs a sign-out or a cart change reaches
+# the database but not the cached copy, and the stale copy wins once Redis answers
+# again (issue 11; tests/shop/test_sessions.py). Not the cache engine either: Redis
+# here fails open, and a restart would empty every cart. Not signed cookies: a copy
+# of the cookie would stay signed in after a sign-out.
+# `shop.checks.session_store` refuses any other engine.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 
 # --- Accounts (django-allauth, email only) ----------------------------------
@@ -339,27 +363,55 @@ SHOP_AUTO_REFUND_OUT_OF_STOCK = env.bool("SHOP_AUTO_REFUND_OUT_OF_STOCK", defaul
 # Seconds a guest's catalog page is served from the page cache (shop/pagecache.py);
 # stock shown on it may be this old (cart and checkout re-check). 0 turns the cache off.
 SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=60)
+# Megabytes of new page-cache entries per SHOP_PAGE_CACHE_SECONDS (the cache holds at most twice
+# that); beyond it pages are rendered but not stored. 0: no limit.
+SHOP_PAGE_CACHE_MAX_MB = env.float("SHOP_PAGE_CACHE_MAX_MB", default=8)
 # Who gets staff mail (the daily low-stock digest); default: every active staff user.
 SHOP_STAFF_EMAILS = env.list("SHOP_STAFF_EMAILS", default=[])
 
-# --- Logging: everything to stdout, as a twelve-factor app should ------------
+# --- Operator's health view -------------------------------------------------
+# /health/detailed/ shows signed-in staff, or a request with `Authorization: Bearer <SHOP_HEALTH_TOKEN>`,
+# the database, Redis, the queue, the outbox and the periodic jobs; anyone else gets a 404.
+# Unset: staff only. A header, not ?token=, because routers and access logs record query strings.
+SHOP_HEALTH_TOKEN = env.str("SHOP_HEALTH_TOKEN", default="")
+
+# --- Error reports (Sentry) --------------------------------------------------
+# Only when SENTRY_DSN is set; personal data is scrubbed before a report leaves (core/sentry.py).
+# The release is SENTRY_RELEASE, else the commit Heroku deployed (core.sentry.sentry_release).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from core.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
+    )
+
+# --- Logging: everything to stdout, each line with its request id ------------
+# `request_id=` is the request's X-Request-ID (Heroku's router prints the same id), or the originating
+# request's for a task the worker runs, or "-" (core/requestid.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "core.requestid.RequestIdFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"},
     },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "plain",
+            "filters": ["request_id"],
         },
     },
     "root": {"handlers": ["stdout"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "huey": {"level": "INFO"},
+        # Its own handler here, so run_huey adds none of its own (which printed each line twice).
+        "huey": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
     },
 }
 

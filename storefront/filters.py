@@ -4,7 +4,9 @@ Catalog URLs are shared, bookmarked and crawled, so the form is tolerant: a valu
 that does not clean is ignored (its default is used), never an error page.
 
 The form's result is `CatalogFilters`, a plain value: templates read `filters.sort`,
-`filters.rating`, … and on a bound form those names would be its BoundFields.
+`filters.rating`, … and on a bound form those names would be its BoundFields. Its
+`params()` is the canonical query string, which the page cache keys pages on
+(`catalog_query`, `search_query`, `suggest_query`: the views' `@shared_page` declarations).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from functools import cached_property
 
 from django import forms
 from django.http import QueryDict
+
+from storefront.catalog import category_tree
 
 SORTS = {
     "relevance": "Best match",
@@ -97,16 +101,17 @@ class CatalogFilterForm(forms.Form):
 
     def __init__(self, data: QueryDict, *, search: bool = False):
         super().__init__(data)
-        self.default_sort = SEARCH_DEFAULT_SORT if search else DEFAULT_SORT
         self.fields["sort"].choices = [(k, v) for k, v in SORTS.items() if search or k != "relevance"]
         if not search:
             del self.fields["q"]
 
     def clean_q(self) -> str:
-        return " ".join(self.cleaned_data["q"].split())[:100]
+        # Lower case as search reads it (search._words), so "Mug" and "mug" are one page.
+        return " ".join(self.cleaned_data["q"].split())[:100].lower()
 
     def clean_category(self) -> str:
-        return self.cleaned_data["category"][:140]
+        slug = self.cleaned_data["category"]
+        return slug if slug and category_tree().by_slug(slug) is not None else ""
 
     def clean_min_price(self) -> Decimal | None:
         return _decimal(self.cleaned_data["min_price"])
@@ -143,6 +148,30 @@ class CatalogFilterForm(forms.Form):
             price_max=data.get("max_price"),
             in_stock=data.get("in_stock", False),
             rating=data.get("rating", 0),
-            sort=data.get("sort") or self.default_sort,
+            # Best match when there is a query to match (the rule `params` leaves out as the default).
+            sort=data.get("sort") or (SEARCH_DEFAULT_SORT if data.get("q") else DEFAULT_SORT),
             page=data.get("page", 1),
         )
+
+
+def catalog_query(params: QueryDict) -> dict[str, str]:
+    """What a category page reads from its query string, canonical (its `@shared_page` declaration)."""
+    return _listing_query(CatalogFilterForm(params), params)
+
+
+def search_query(params: QueryDict) -> dict[str, str]:
+    """What the search page reads from its query string, canonical (its `@shared_page` declaration)."""
+    return _listing_query(CatalogFilterForm(params, search=True), params)
+
+
+def suggest_query(params: QueryDict) -> dict[str, str]:
+    """What the search suggestions read from their query string: the query alone."""
+    query = CatalogFilterForm(params, search=True).filters.query
+    return {"q": query} if query else {}
+
+
+def _listing_query(form: CatalogFilterForm, params: QueryDict) -> dict[str, str]:
+    query = form.filters.params()
+    if params.get("more") == "1":  # htmx's "Load more" (storefront.views._render_listing)
+        query["more"] = "1"
+    return query

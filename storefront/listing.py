@@ -74,6 +74,11 @@ class Listing:
     def shown(self) -> int:
         return min(self.filters.page * PAGE_SIZE, self.total)
 
+    @property
+    def past_the_end(self) -> bool:
+        """?page= beyond the last page: an empty list, whatever the number."""
+        return self.filters.page > 1 and (self.filters.page - 1) * PAGE_SIZE >= self.total
+
 
 def _order(sort: str) -> list:
     return {

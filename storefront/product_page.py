@@ -104,6 +104,24 @@ def option_groups(variants: list[Variant], chosen: Variant) -> list[OptionGroup]
     return groups
 
 
+def _is_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
+def _option_param(key: str, value: str) -> bool:
+    """An option value as the option controls send it: o<type id>=<value id>."""
+    return key[:1] == "o" and _is_id(key[1:]) and _is_id(value)
+
+
+def product_query(params: QueryDict) -> dict[str, str]:
+    """What the product page reads from its query string (its `@shared_page` declaration):
+    ?variant= and the option values, ids only, the options in type order."""
+    variant = params.get("variant", "")
+    query = {"variant": variant} if _is_id(variant) else {}
+    options = sorted((int(key[1:]), key, value) for key, value in params.items() if _option_param(key, value))
+    return query | {key: value for _, key, value in options}
+
+
 def variant_from_options(variants: list[Variant], params: QueryDict, changed: str = "") -> Variant | None:
     """The variant for submitted option values (o<type id>=<value id>).
 
@@ -112,7 +130,7 @@ def variant_from_options(variants: list[Variant], params: QueryDict, changed: st
     """
     wanted: dict[int, int] = {}
     for key, value in params.items():
-        if key.startswith("o") and key[1:].isdigit() and value.isdigit():
+        if _option_param(key, value):
             wanted[int(key[1:])] = int(value)
     if not wanted:
         return None

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from core.pagecache import bump_catalog_version
+from core.pagecache import bump_catalog_version, bump_product_versions
 from storefront.catalog import CATEGORY_TREE_KEY
 from storefront.models import (
     Category,
@@ -55,6 +55,10 @@ def forget_cached_pages_on_options(sender, action, **kwargs) -> None:
 
 @receiver(stock_changed, sender=Variant)
 def stock_changed_effects(sender, variant_ids, availability_changed, restocked, **kwargs) -> None:
+    # Every sale, released hold and restock: the pages showing these products re-render at once. A variant
+    # that sold out or came back also changes which products the "in stock" lists hold and their counts,
+    # on pages that may not show it: those are all pages, as for a staff edit.
+    bump_product_versions(Variant.objects.filter(pk__in=variant_ids).values_list("product_id", flat=True))
     if availability_changed:
         bump_catalog_version()
     for variant_id in restocked:

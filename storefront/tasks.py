@@ -3,6 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from core.jobs import recorded
 from storefront import alerts
 
 
@@ -12,6 +13,7 @@ def send_back_in_stock(variant_id: int) -> None:
 
 
 @db_periodic_task(crontab(hour="7", minute="0"))
+@recorded
 def low_stock_digest() -> None:
     """Every morning: staff get the list of what is running low."""
     alerts.low_stock_digest_send()

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -15,15 +16,16 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from core.htmx import is_fragment_request
 from core.http import absolute_url, client_ip, rate_limited, safe_next
-from core.pagecache import cached_for_catalog, shared_page
+from core.pagecache import cached_for_catalog, no_query, page_shows, shared_page
+from core.slots import EMAIL_PLACEHOLDER, sharing
 from storefront import alerts  # the module; two of its services share their names with views below
 from storefront import wishlist as wishlist_services  # the module; `wishlist` is a view below
 from storefront.catalog import category_tree, home_products
 from storefront.errors import StorefrontError
-from storefront.filters import SORTS, CatalogFilterForm
+from storefront.filters import SORTS, CatalogFilterForm, catalog_query, search_query, suggest_query
 from storefront.listing import product_listing
 from storefront.models import Product
-from storefront.product_page import product_page
+from storefront.product_page import product_page, product_query
 from storefront.reviews import ReviewData, review_save
 from storefront.search import search_suggestions
 from storefront.selectors import review_of, user_can_review, wishlist_ids, wishlist_products
@@ -43,6 +45,7 @@ def _listing_context(request: HttpRequest, listing, *, path: str) -> dict:
     for facet in listing.rating_facets:
         facet.params = {"href": url(rating="" if facet.selected else facet.value)}
     next_params = filters.params(page=listing.next_page)
+    page_shows(request, (item.pk for item in listing.products))
     return {
         "listing": listing,
         "filters": filters,
@@ -53,17 +56,18 @@ def _listing_context(request: HttpRequest, listing, *, path: str) -> dict:
     }
 
 
-@shared_page
+@shared_page(query=no_query)
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     context = home_products() | {
         "wishlisted": wishlist_ids(request.user),
         "canonical": absolute_url("/"),
     }
+    page_shows(request, (item.pk for item in context["featured"] + context["newest"]))
     return render(request, "storefront/home.html", context)
 
 
-@shared_page
+@shared_page(query=catalog_query)
 @require_GET
 @vary_on_headers("HX-Request")
 def category(request: HttpRequest, slug: str) -> HttpResponse:
@@ -87,6 +91,16 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _render_listing(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    response = _render_listing_page(request, template, context)
+    listing, filters = context.get("listing"), context["filters"]
+    if (listing is not None and listing.past_the_end) or filters.price_min is not None or filters.price_max is not None:
+        # Not for the page cache: a typed price range is one shopper's own and has no end of
+        # values, and every page number past the end is the same empty list.
+        patch_cache_control(response, private=True)
+    return response
+
+
+def _render_listing_page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     if is_fragment_request(request) and "listing" in context:
         if request.GET.get("more") == "1":  # "Load more": the link pushes its own URL
             return render(request, f"{template}#product-page", context)
@@ -96,7 +110,7 @@ def _render_listing(request: HttpRequest, template: str, context: dict) -> HttpR
     return render(request, template, context)
 
 
-@shared_page
+@shared_page(query=search_query)
 @require_GET
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
@@ -119,7 +133,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return _render_listing(request, "storefront/search.html", context)
 
 
-@shared_page
+@shared_page(query=suggest_query)
 @require_GET
 @vary_on_headers("HX-Request")
 def suggest(request: HttpRequest) -> HttpResponse:
@@ -133,7 +147,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     return HttpResponse(html)
 
 
-@shared_page
+@shared_page(query=product_query)
 @require_GET
 @vary_on_headers("HX-Request")
 def product(request: HttpRequest, slug: str) -> HttpResponse:
@@ -145,13 +159,22 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such product.")
     if page.redirect_to:
         return redirect(page.redirect_to)
+    page_shows(request, [page.product.pk, *(item.pk for item in page.related)])
     context = page.context() | {
         "wishlisted": wishlist_ids(request.user),
-        "alert_email": request.user.email if request.user.is_authenticated else "",
+        # On a page shared between signed-in shoppers, each one's own address is filled in by the page cache.
+        "alert_email": (EMAIL_PLACEHOLDER if sharing(request) else request.user.email)
+        if request.user.is_authenticated else "",
     }
     if is_fragment_request(request):
-        return push_url(render(request, "storefront/product.html#variant-update", context), page.variant_url)
-    return render(request, "storefront/product.html", context)
+        response = push_url(render(request, "storefront/product.html#variant-update", context), page.variant_url)
+    else:
+        response = render(request, "storefront/product.html", context)
+    if request.GET and request.GET.dict() != {"variant": str(page.variant.pk)}:
+        # Not one of the product's shareable addresses: option values (htmx's variant panel, which
+        # also depends on the HX-Trigger-Name header) or a ?variant= this product does not have.
+        patch_cache_control(response, private=True)
+    return response
 
 
 # --------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from core.pagecache import forget_personal
 from storefront.errors import StorefrontError
 from storefront.models import Product, WishlistItem
 
@@ -15,11 +16,14 @@ def wishlist_add(*, user, product_id: int) -> bool:
     if not Product.objects.visible().filter(pk=product_id).exists():
         raise StorefrontError("That product is no longer available.")
     _, created = WishlistItem.objects.get_or_create(user=user, product_id=product_id)
+    forget_personal(user.pk)  # the hearts on cached pages
     return created
 
 
 def wishlist_remove(*, user, product_id: int) -> bool:
     deleted, _ = WishlistItem.objects.filter(user=user, product_id=product_id).delete()
+    if deleted:
+        forget_personal(user.pk)
     return bool(deleted)
 
 

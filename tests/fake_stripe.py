@@ -15,8 +15,9 @@ Covered behaviour (payment-mode Checkout only):
   ``GET /v1/shipping_rates/{id}``; a session's ``discounts`` (one coupon) and ``shipping_options``,
   added up as Stripe does (``amount_subtotal``, ``total_details``, ``shipping_cost``,
   ``amount_total``; no-cost orders) -- see ``tests/fake_stripe_pricing.py``
-* Bearer/basic API-key auth, Idempotency-Key replay, Stripe's error JSON,
-  ``Stripe-Should-Retry`` on errors, injected failures and delays.
+* Bearer/basic API-key auth, Idempotency-Key replay (and ``idempotency_key_in_use`` while the first
+  request with a key is still executing), Stripe's error JSON, ``Stripe-Should-Retry`` on errors,
+  injected failures, delays, and requests held until the test lets them go.
 * A hosted payment page stand-in at ``/pay/{id}`` and signed webhooks
   (``Stripe-Signature: t=...,v1=...``) POSTed to ``webhook_url``.
 
@@ -60,6 +61,7 @@ class FakeStripe:
         self.lock = threading.RLock()
         self._answered_changed = threading.Condition(self.lock)
         self._in_flight = 0
+        self._gates = []  # every event hold_next handed out; reset lets them all go
         self._server = self._thread = None
         self.base_url = None
         self.reset()
@@ -97,6 +99,8 @@ class FakeStripe:
         so none of them lands in the next test's state.
         """
         with self.lock:
+            for gate in self._gates:
+                gate.set()
             if not self._answered_changed.wait_for(lambda: self._in_flight == 0, timeout=30):
                 raise RuntimeError("FakeStripe: an API request was still being handled after 30 s")
             self.answered = 0
@@ -106,6 +110,7 @@ class FakeStripe:
             self.events, self.webhook_failures, self.requests_log = [], [], []
             self.deliver_webhooks = True
             self._failures, self._delays, self._webhook_threads = [], [], []
+            self._holds, self._gates, self._executing = [], [], set()
 
     # ------------------------------------------------------------- fault injection
     def fail_next(self, count, status=500, should_retry=None):
@@ -128,6 +133,20 @@ class FakeStripe:
         """
         with self.lock:
             self._delays.extend([seconds] * count)
+
+    def hold_next(self, count=1):
+        """Hold each of the next ``count`` API requests once Stripe has begun executing it, until the
+        test sets the returned event: a slow Stripe, not a dead one, without wall-clock waiting.
+
+        The request then finishes as it would have (a session is created), whether or not its
+        client is still there. Meanwhile a request with the same Idempotency-Key (the SDK's retry)
+        gets 409 ``idempotency_key_in_use``, as on Stripe. ``reset`` lets every held request go.
+        """
+        gate = threading.Event()
+        with self.lock:
+            self._holds.extend([gate] * count)
+            self._gates.append(gate)
+        return gate
 
     def wait_answered(self, count, timeout=10):
         """Block until the fake has answered ``count`` API requests since the last reset, including
@@ -154,6 +173,7 @@ class FakeStripe:
             self.requests_log.append(LoggedRequest(method, path, params, idem_key))
             delay = self._delays.pop(0) if self._delays else 0
             failure = self._failures.pop(0) if self._failures else None
+            gate = self._holds.pop(0) if self._holds else None
         if delay:
             time.sleep(delay)
         if failure:
@@ -161,16 +181,32 @@ class FakeStripe:
             extra = {} if retry is None else {"Stripe-Should-Retry": "true" if retry else "false"}
             err = StripeAPIError(status, "(fake) injected failure; please retry.", type="api_error")
             return status, err.body(), extra
+        key = idem_key if method == "POST" else None
         try:
             self._check_auth(headers.get("Authorization", ""))
             with self.lock:
-                if idem_key and method == "POST":
-                    cached = self.idempotency.get(idem_key)
+                if key:
+                    cached = self.idempotency.get(key)
                     if cached:
-                        return self._replay(cached, method, path, params, idem_key)
-                status, body, after = self._route(method, path, params)
-                if idem_key and method == "POST":
-                    self.idempotency[idem_key] = (method, path, params, status, body)
+                        return self._replay(cached, method, path, params, key)
+                    if key in self._executing:
+                        # No Stripe-Should-Retry: the SDK retries a 409 by its own rule.
+                        err = StripeAPIError(409, "There is currently another in-progress request using this "
+                                                  "Idempotency-Key. Please try again later.",
+                                             code="idempotency_key_in_use")
+                        return err.status, err.body(), {}
+                    self._executing.add(key)
+            try:
+                if gate is not None:
+                    gate.wait(timeout=30)  # reset() sets it too, so a forgotten hold cannot outlive its test
+                with self.lock:
+                    status, body, after = self._route(method, path, params)
+                    if key:
+                        self.idempotency[key] = (method, path, params, status, body)
+            finally:
+                if key:
+                    with self.lock:
+                        self._executing.discard(key)
         except StripeAPIError as e:
             return e.status, e.body(), {"Stripe-Should-Retry": "false"}
         if after:

@@ -271,6 +271,29 @@ def test_timeout_then_retry_creates_one_session(fake):
         make_client(fake, retries=0, timeout=0.3).v1.checkout.sessions.retrieve(s.id)
 
 
+def test_a_held_request_finishes_after_its_client_gave_up_and_its_key_is_busy_meanwhile(fake):
+    gate, params = fake.hold_next(1), session_params()
+    with pytest.raises(stripe.StripeError) as busy:  # timed out, then the SDK's retry found the key in use
+        make_client(fake, retries=1, timeout=0.3).v1.checkout.sessions.create(
+            params=params, options={"idempotency_key": "held"})
+    assert busy.value.http_status == 409 and busy.value.json_body["error"]["code"] == "idempotency_key_in_use"
+    assert not fake.sessions  # still executing
+    gate.set()
+    assert fake.wait_answered(2)
+    [sid] = fake.sessions  # the held request created it after all
+    again = make_client(fake, retries=0).v1.checkout.sessions.create(
+        params=params, options={"idempotency_key": "held"})
+    assert again.id == sid and len(fake.sessions) == 1
+
+
+def test_reset_lets_a_held_request_go(fake):
+    fake.hold_next(1)
+    with pytest.raises(stripe.APIConnectionError):
+        make_client(fake, retries=0, timeout=0.3).v1.checkout.sessions.create(params=session_params())
+    fake.reset()  # does not wait for the hold's own 30 s
+    assert fake.answered == 0 and not fake.sessions
+
+
 # -------------------------------------------------------------- hosted page
 def test_hosted_page_pay_flow(fake, client, receiver):
     s = create(client, success_url=receiver.url + "/ok?session_id={CHECKOUT_SESSION_ID}")

@@ -1,22 +1,54 @@
-"""The outbox: written with the change, sent once, retried, swept."""
+"""The outbox: written with the change, sent once, retried, swept; against a real SMTP server."""
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connections, transaction
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from checkout.models import Order, OutboxEmail
 from checkout.services.orders import order_place
 from checkout.services.outbox import OUTBOX_MAX_ATTEMPTS, email_queue, email_resend, email_send, outbox_sweep
+from checkout.tasks import sweep_outbox
 from tests import factories
+from tests.support.smtp import SMTPServer
 
 pytestmark = pytest.mark.django_db
 
 DEAD_SMTP = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
                          "OPTIONS": {"host": "127.0.0.1", "port": 1, "timeout": 2}}}
 LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+SMTP_TIMEOUT = 1  # seconds; the shop's own is 20 (shop/settings.py), too long to wait for in a test
+
+
+@pytest.fixture(scope="module")
+def _smtp_process():
+    server = SMTPServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_server(_smtp_process, settings):
+    """A real SMTP server in its own process, accepting, with the shop's mailer pointing at it."""
+    _smtp_process.reset()
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": _smtp_process.port,
+                                                "timeout": SMTP_TIMEOUT}}}
+    yield _smtp_process
+    _smtp_process.reset()
+
+
+@pytest.fixture
+def huey_schedule():
+    """huey's schedule (in memory in the test run, Redis in production), where a retry waits; empty
+    before and after."""
+    HUEY.flush()
+    yield HUEY
+    HUEY.flush()
 
 
 def _paid_order(token="o" * 32):
@@ -27,6 +59,12 @@ def _paid_order(token="o" * 32):
                                              amount_paid=order.total)
     order.refresh_from_db()
     return order
+
+
+def _queue_receipt(order, capture_on_commit):
+    """Write the receipt as a payment does; after the commit, huey runs the send task (at once in tests)."""
+    with capture_on_commit(execute=True), transaction.atomic():
+        return email_queue(order=order, kind=OutboxEmail.Kind.RECEIPT)
 
 
 def test_the_email_is_written_in_the_same_transaction_and_rolled_back_with_it():
@@ -104,6 +142,22 @@ def test_a_row_stuck_in_sending_is_surfaced_not_sent_again(mailoutbox):
     assert len(mailoutbox) == 1
 
 
+def test_a_row_in_sending_for_less_than_the_cutoff_is_left_to_its_worker(mailoutbox):
+    order = _paid_order()
+    fresh = OutboxEmail.objects.create(order=order, kind=OutboxEmail.Kind.SHIPPED, to=order.email, subject="s",
+                                       body_text="t", body_html="h", status=OutboxEmail.Status.SENDING)
+    stuck = OutboxEmail.objects.create(order=order, kind=OutboxEmail.Kind.DELIVERED, to=order.email, subject="s",
+                                       body_text="t", body_html="h", status=OutboxEmail.Status.SENDING)
+    OutboxEmail.objects.filter(pk=fresh.pk).update(updated=timezone.now() - timedelta(minutes=14))
+    OutboxEmail.objects.filter(pk=stuck.pk).update(updated=timezone.now() - timedelta(minutes=16))
+    sweep_outbox.call_local()  # the periodic task, every 2 minutes
+    fresh.refresh_from_db()
+    stuck.refresh_from_db()
+    assert fresh.status == OutboxEmail.Status.SENDING and fresh.last_error == ""  # a slow send, still going
+    assert stuck.status == OutboxEmail.Status.FAILED and "resend" in stuck.last_error
+    assert mailoutbox == []
+
+
 @pytest.mark.django_db(transaction=True)
 def test_never_twice_when_workers_race_for_the_same_row(mailoutbox):
     order = _paid_order()
@@ -148,3 +202,44 @@ def test_customer_names_are_escaped_in_html_emails():
 
     _, text, html = render_customer_email(order=order, kind=OutboxEmail.Kind.RECEIPT)
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+# --- A real SMTP server (aiosmtpd, in its own process) ---------------------------------------------------
+
+
+def test_a_receipt_really_arrives_at_the_smtp_server(smtp_server, huey_schedule, django_capture_on_commit_callbacks):
+    order = _paid_order()
+    email = _queue_receipt(order, django_capture_on_commit_callbacks)
+    [received] = smtp_server.received()
+    assert received.rcpt_tos == [order.email] and received.mail_from == django_settings.DEFAULT_FROM_EMAIL
+    assert received.message["Subject"] == email.subject and order.display_number in email.subject
+    assert order.display_number in received.message.get_body(preferencelist=("plain",)).get_content()
+    assert received.message.get_body(preferencelist=("html",)) is not None
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.SENT and email.attempts == 1
+    assert huey_schedule.scheduled() == []
+
+
+@pytest.mark.parametrize("fault, error", [
+    (lambda server: server.refuse("rcpt", "451 4.3.0 Mailbox busy, try again later"), "451"),
+    (lambda server: server.refuse("data", "550 5.7.1 Message refused"), "550"),
+    (lambda server: server.slow(), "timed out"),
+], ids=["refused-at-rcpt", "refused-after-data", "slower-than-the-timeout"])
+def test_a_refusing_or_slow_smtp_server_delays_the_email_but_never_loses_or_doubles_it(
+        smtp_server, huey_schedule, django_capture_on_commit_callbacks, fault, error):
+    order = _paid_order()
+    fault(smtp_server)
+    email = _queue_receipt(order, django_capture_on_commit_callbacks)  # returns: the worker is not hung
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.QUEUED and email.attempts == 1 and error in email.last_error
+    assert smtp_server.received() == []
+    [retry] = huey_schedule.scheduled()  # huey retries later, with backoff, not at once
+    assert retry.args == (email.pk,) and retry.eta > datetime.now(UTC).replace(tzinfo=None)
+    smtp_server.reset()  # the server accepts again (and lets go of a conversation it held)
+    # When the retry is due, the consumer's scheduler takes it from the schedule and a worker runs it.
+    for task in huey_schedule.read_schedule(retry.eta):
+        huey_schedule.execute(task, timestamp=retry.eta)
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.SENT and email.attempts == 2 and email.last_error == ""
+    [received] = smtp_server.received()
+    assert received.rcpt_tos == [order.email] and order.display_number in received.message["Subject"]

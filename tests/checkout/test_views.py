@@ -190,18 +190,30 @@ def test_stripe_failure_releases_the_hold_and_keeps_the_cart(client, stripe_fake
 
 
 def test_a_timeout_then_retry_reuses_the_session_stripe_created(client, stripe_fake, settings):
-    settings.STRIPE_TIMEOUT = 0.5
+    """Stripe slow, not down: it creates the session but answers after the SDK's timeout."""
+    settings.STRIPE_TIMEOUT = 0.5  # production: 8 s
+    settings.STRIPE_MAX_NETWORK_RETRIES = 1  # as in production: the SDK retries once, with the same key
     variant = factories.variant(stock=5)
     _add(client, variant, "1")
-    stripe_fake.delay_next(1, 1.5)  # Stripe creates the session but answers too late
+    slow = stripe_fake.hold_next(1)  # Stripe begins creating the session, and answers when the test says
     response = client.post(reverse("checkout:checkout"), factories.checkout_post("d" * 32))
-    assert "try again" in response.content.decode()
-    assert stripe_fake.wait_answered(1)  # the fake finishes creating the session the shop gave up on
+    # The SDK timed out, and its retry found the first request still executing (409): the shopper is told.
+    assert response.status_code == 200
+    assert "couldn't reach our payment provider" in page_text(response.content.decode())
+    variant.refresh_from_db()
+    order = Order.objects.get()
+    assert variant.stock == 5 and not order.stock_held and order.status == Order.Status.PENDING_PAYMENT
+    assert not order.payments.exists()
+    slow.set()  # Stripe finishes creating the session the shop gave up on
+    assert stripe_fake.wait_answered(2)
     assert len(stripe_fake.sessions) == 1
     retry = client.post(reverse("checkout:checkout"), factories.checkout_post("d" * 32))
     assert retry.status_code == 303, re.search(r'role="alert">(.*?)<', retry.content.decode(), re.S)
     assert len(stripe_fake.sessions) == 1  # the same idempotency key returned the same session
-    assert retry["Location"].endswith(next(iter(stripe_fake.sessions)))
+    [session_id] = stripe_fake.sessions
+    assert retry["Location"].endswith(session_id) and order.payments.get().session_id == session_id
+    variant.refresh_from_db()
+    assert variant.stock == 4 and Order.objects.count() == 1
 
 
 def test_success_page_fulfils_and_empties_the_cart(client, stripe_fake, mailoutbox, django_capture_on_commit_callbacks):
@@ -356,6 +368,38 @@ def test_tracking_is_rate_limited_per_order_number(client):
         reverse("checkout:track"), {"email": "grace@example.com", "number": order.number}, REMOTE_ADDR="10.0.1.1"
     )
     assert response.status_code == 429
+
+
+def _track(client, number, **meta) -> int:
+    return client.post(reverse("checkout:track"), {"email": "x@example.com", "number": number}, **meta).status_code
+
+
+def test_behind_the_proxy_tracking_is_limited_per_last_hop_whatever_the_hops_before_it_say(client, settings):
+    """With SHOP_TRUST_X_FORWARDED_FOR every request comes from the router, which appends the real
+    client's address last; whatever a client writes before it is its own."""
+    settings.SHOP_TRUST_X_FORWARDED_FOR = True
+    router = "10.1.2.3"
+    numbers = (f"ABCDE{i:05d}" for i in range(100))
+    # One client forging a new first hop each time (even the other client's address) gets 5 tries, not more.
+    forged = [_track(client, next(numbers), REMOTE_ADDR=router, HTTP_X_FORWARDED_FOR=f"{first}, 203.0.113.7")
+              for first in ("198.51.100.1", "198.51.100.2", "203.0.113.8", "198.51.100.4", "198.51.100.5",
+                            "198.51.100.6")]
+    assert forged == [200] * 5 + [429]
+    # Another client behind the same router has its own 5.
+    other = [_track(client, next(numbers), REMOTE_ADDR=router, HTTP_X_FORWARDED_FOR="203.0.113.8")
+             for _ in range(6)]
+    assert other == [200] * 5 + [429]
+
+
+def test_without_the_proxy_setting_x_forwarded_for_is_ignored(client, settings):
+    settings.SHOP_TRUST_X_FORWARDED_FOR = False
+    numbers = (f"ABCDE{i:05d}" for i in range(100))
+    # A made-up X-Forwarded-For in every request buys nothing: the connection's address is counted.
+    forged = [_track(client, next(numbers), REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}")
+              for i in range(6)]
+    assert forged == [200] * 5 + [429]
+    # Nor can another client be refused by writing that address in the header.
+    assert _track(client, next(numbers), REMOTE_ADDR="192.0.2.2", HTTP_X_FORWARDED_FOR="192.0.2.1") == 200
 
 
 def test_payment_rows_are_visible_to_staff_in_the_admin(admin_client, stripe_fake, client):

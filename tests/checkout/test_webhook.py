@@ -3,9 +3,10 @@
 import time
 
 import pytest
+from django.db import DatabaseError, connection
 from django.urls import reverse
 
-from checkout.models import Order, WebhookEvent
+from checkout.models import Order, OutboxEmail, Payment, WebhookEvent
 from checkout.services.orders import order_place
 from checkout.services.payments import payment_start
 from storefront.models import Variant
@@ -160,6 +161,34 @@ def test_a_session_the_shop_cannot_use_answers_400_and_records_nothing(client, s
     assert not WebhookEvent.objects.exists()  # so a delivery after a fix is processed afresh
     order.refresh_from_db()
     assert order.status == Order.Status.PENDING_PAYMENT
+
+
+def test_a_failure_midway_answers_5xx_and_records_nothing(
+    client, stripe_fake, pending, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The database refuses the receipt's row after the ledger row and the payment were written: all of it
+    is rolled back and Stripe is told to retry; its retry fulfils the order, once."""
+    variant, order, session_id = pending
+    stripe_fake.complete_session(session_id, deliver=False)
+    payload, headers = event_for(stripe_fake, "checkout.session.completed", session_id)
+
+    def disk_full(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("INSERT") and "checkout_outboxemail" in sql:
+            raise DatabaseError("could not extend file: No space left on device")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(disk_full):
+        response = post(client, payload, headers)
+    assert response.status_code == 500
+    assert not WebhookEvent.objects.exists()  # so Stripe's retry is processed afresh
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING_PAYMENT and order.payment_state == Order.PaymentState.UNPAID
+    assert order.payments.get().status == Payment.Status.OPEN and not OutboxEmail.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        retry = post(client, payload, headers)
+    assert retry.status_code == 200
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID and WebhookEvent.objects.count() == 1 and len(mailoutbox) == 1
 
 
 def test_unrelated_events_are_recorded_and_acknowledged(client, stripe_fake):

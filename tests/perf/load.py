@@ -1,21 +1,25 @@
 """Load test: the shop under gunicorn on PostgreSQL with the 10,000-product catalog.
 
     .venv/bin/python tests/perf/load.py [--requests 2000] [--seconds 20] [--concurrency 16] [--reseed]
-        [--page-cache-seconds 60] [--only "category,product"]
+        [--page-cache-seconds 60] [--only "category;product, signed in"]
 
 What it does, all on 127.0.0.1:
 
 1. Creates the database `shop_perf` (PostgreSQL at 127.0.0.1:5432, user postgres) if it
    is missing, migrates it and seeds `seed_demo --products 10000` (kept between runs;
    --reseed starts again). Pictures go to var/perf-media, static files to var/perf-static.
-2. Serves the shop with gunicorn (production settings: DEBUG off, Redis cache and
-   sessions, whitenoise) and, on a second port, the "floor": a one-line Django view
+2. Serves the shop with gunicorn (production settings: DEBUG off, Redis cache, sessions
+   in PostgreSQL, whitenoise) and, on a second port, the "floor": a one-line Django view
    (tests/perf/floor_wsgi.py) with the very same settings and middleware.
 3. From this process (a separate process from gunicorn's), drives each page with
    `--concurrency` connections until `--requests` responses or `--seconds` have passed,
    after a short warm-up, and reports requests/s, p50 and p99 latency, each as a ratio
-   to the floor measured in the same run. Catalog pages are driven twice: by guests
-   without a session, and by guests who first put a product in their cart ("with a cart").
+   to the floor measured in the same run. Catalog pages are driven three times: by guests
+   without a session, by guests who first put a product in their cart ("with a cart"), and
+   by signed-in shoppers ("signed in": each connection is one of 64 shoppers with a saved
+   wishlist and a cart, signed in through a real session row).
+   Cart changes and orders are limited per client address (SHOP_CART_RATE_LIMIT); every
+   connection here comes from 127.0.0.1, so the limits are raised for the run.
 
 Results: a table on stdout and tests/perf/results/load-<timestamp>.json (git-ignored).
 Not part of the pytest suite.
@@ -60,6 +64,7 @@ def server_env(db_name: str = DB_NAME) -> dict[str, str]:
         "DJANGO_MEDIA_ROOT": str(ROOT / "var" / "perf-media"),
         "DJANGO_STATIC_ROOT": str(ROOT / "var" / "perf-static"),
         "DJANGO_LOG_LEVEL": "WARNING",
+        "SHOP_CART_RATE_LIMIT": "1000000", "SHOP_ORDER_RATE_LIMIT": "1000000",  # one client address here
         "PYTHONPATH": str(ROOT),
     })
     return env
@@ -188,6 +193,7 @@ class Scenario:
     headers: dict[str, str] = field(default_factory=dict)
     add_to_cart: list[int] = field(default_factory=list)
     with_cart: int = 0  # a variant id: each connection first puts it in its cart (a session), then browses
+    sessions: list[str] = field(default_factory=list)  # signed-in session keys, one per connection
 
 
 async def drive(s: Scenario, concurrency: int, max_requests: int, max_seconds: float, warmup: float) -> dict:
@@ -199,6 +205,8 @@ async def drive(s: Scenario, concurrency: int, max_requests: int, max_seconds: f
     async def user(index: int, measuring: list[bool]):
         nonlocal errors, counter
         conn = Connection(s.port)
+        if s.sessions:  # a signed-in shopper
+            conn.cookies["sessionid"] = s.sessions[index % len(s.sessions)]
         token = ""
         if s.add_to_cart or s.with_cart:  # a shopper with a session and a CSRF token, as a browser has
             _, page = await conn.request("GET", "/" if s.with_cart else s.paths[0])
@@ -225,7 +233,7 @@ async def drive(s: Scenario, concurrency: int, max_requests: int, max_seconds: f
                     "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true",
                     "X-CSRFToken": token, "Referer": "http://127.0.0.1/",
                 }, body)
-                if i % 8 == 0:  # keep the cart below the per-line cap: start a new session now and then
+                if i % 8 == 0 and not s.sessions:  # keep the cart below the per-line cap: a new session now and then
                     conn.cookies.pop("sessionid", None)
             else:
                 status, _ = await conn.request(s.method, s.paths[i % len(s.paths)], s.headers)
@@ -261,7 +269,28 @@ from storefront.models import Product, Variant, Category
 products = list(Product.objects.filter(rating_count__gt=0).order_by('id').values_list('slug', flat=True)[:50])
 variants = list(Variant.objects.filter(stock__gt=20, product__active=True).order_by('id').values_list('id', flat=True)[:50])
 cats = list(Category.objects.values_list('slug', flat=True))
-print(json.dumps({'products': products, 'variants': variants, 'categories': cats}))
+# 64 signed-in shoppers, each with a real session row, a wishlist of 3 products and 1 item in the cart.
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from checkout.models import Cart, CartLine
+from storefront.models import WishlistItem
+User = get_user_model()
+sessions = []
+ids = list(Product.objects.filter(active=True).order_by('id').values_list('id', flat=True)[:300])
+for n in range(64):
+    user, _ = User.objects.get_or_create(email=f'perf{n}@example.com')
+    for pid in ids[n % 100::100][:3]:
+        WishlistItem.objects.get_or_create(user=user, product_id=pid)
+    cart, _ = Cart.objects.get_or_create(user=user)
+    CartLine.objects.filter(cart=cart).delete()  # earlier runs' add-to-cart grew it: every run starts with one line
+    CartLine.objects.create(cart=cart, variant_id=variants[n % len(variants)], quantity=1)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    sessions.append(session.session_key)
+print(json.dumps({'products': products, 'variants': variants, 'categories': cats, 'sessions': sessions}))
 """
     out = run([PY, "-c", code], env | {"DJANGO_SETTINGS_MODULE": "shop.settings"})
     return json.loads(out.strip().splitlines()[-1])
@@ -279,7 +308,7 @@ def main() -> None:
     parser.add_argument("--skip-prepare", action="store_true")
     parser.add_argument("--page-cache-seconds", type=int, default=60,
                         help="SHOP_PAGE_CACHE_SECONDS for the shop (0 turns the page cache off)")
-    parser.add_argument("--only", default="", help="comma-separated scenario names to run (the floor always runs)")
+    parser.add_argument("--only", default="", help="scenario names to run, separated by semicolons (the floor always runs)")
     args = parser.parse_args()
 
     if not args.skip_prepare:
@@ -308,9 +337,20 @@ def main() -> None:
         Scenario("product, with a cart", SHOP_PORT, products, with_cart=data["variants"][0]),
         Scenario("suggestions, with a cart", SHOP_PORT, [f"/search/suggest/?q={w[:3]}" for w in words],
                  headers={"HX-Request": "true"}, with_cart=data["variants"][0]),
+        Scenario("cart, with a cart", SHOP_PORT, ["/cart/"], with_cart=data["variants"][0]),
+        Scenario("add to cart, with a cart", SHOP_PORT, [f"/p/{data['products'][0]}/"], method="POST",
+                 add_to_cart=data["variants"], with_cart=data["variants"][0]),
+        # Signed-in shoppers.
+        Scenario("home, signed in", SHOP_PORT, ["/"], sessions=data["sessions"]),
+        Scenario("category, signed in", SHOP_PORT, categories, sessions=data["sessions"]),
+        Scenario("search, signed in", SHOP_PORT, [f"/search/?q={w}" for w in words], sessions=data["sessions"]),
+        Scenario("product, signed in", SHOP_PORT, products, sessions=data["sessions"]),
+        Scenario("cart, signed in", SHOP_PORT, ["/cart/"], sessions=data["sessions"]),
+        Scenario("add to cart, signed in", SHOP_PORT, [f"/p/{data['products'][0]}/"], method="POST",
+                 add_to_cart=data["variants"], sessions=data["sessions"]),
     ]
     if args.only:
-        wanted = {n.strip() for n in args.only.split(",")}
+        wanted = {n.strip() for n in args.only.split(";")}
         scenarios = [s for s in scenarios if s.port == FLOOR_PORT or s.name in wanted]
     results = {}
     try:

@@ -6,18 +6,24 @@ All on 127.0.0.1, bounded in time and count:
 
 1. A fresh PostgreSQL database `shop_reliability` is created, migrated and seeded
    (`seed_demo`, 48 products; a few variants get low stock so shoppers fight over them).
-2. gunicorn serves the shop with production settings (DEBUG off, Redis cache, sessions
-   and rate limits, whitenoise); a real huey consumer (`manage.py run_huey`) sends the
-   emails through the outbox to a folder; the fake Stripe server (tests/fake_stripe.py)
+2. gunicorn serves the shop with production settings (DEBUG off, Redis cache, rate limits
+   and task queue, sessions in PostgreSQL, whitenoise); a real huey consumer (`manage.py
+   run_huey`) sends the emails through the outbox to a folder; the fake Stripe server (tests/fake_stripe.py)
    answers the real SDK and delivers signed webhooks back to gunicorn.
 3. `--users` virtual shoppers browse (home, category, product, search), add to cart with
    htmx, open the cart and, one visit in four, check out and pay on the fake hosted page
    (whose "Pay" sends checkout.session.completed to the shop before redirecting to the
    success page). Every response is checked: any 5xx, or a status the flow does not
-   expect, is an error.
+   expect, is an error. Each shopper has its own client address (X-Forwarded-For behind
+   SHOP_TRUST_X_FORWARDED_FOR, as on Heroku), so the per-client limits apply as in production.
+   Hostile visitors are mixed in: one shopper in four hoards (places its cart's order
+   several times over with fresh forms, each as a different order), and one page view in
+   five carries junk query parameters (`?utm_source=…`, `?x=<random>`).
 4. Afterwards: zero errors; zero oversell (for every variant, stock left plus units held
    by orders equals the stock at the start, and no stock is negative); every paid order
-   has exactly one receipt in the outbox, and every receipt was sent once.
+   has exactly one receipt in the outbox, and every receipt was sent once; no cart holds
+   stock twice (at most one pending hold per visit); the page cache holds no more entries
+   than there are distinct pages without the junk.
 
 Prints a table and writes tests/perf/results/reliability-<timestamp>.json (git-ignored).
 Not part of the pytest suite.
@@ -69,6 +75,7 @@ def env_for(stripe: FakeStripe, mail_dir: Path) -> dict[str, str]:
         "SHOP_ALLOW_LOCAL_EMAIL": "true",
         "SHOP_BASE_URL": f"http://127.0.0.1:{PORT}",
         "SHOP_TRACKING_RATE_LIMIT": "1000",
+        "SHOP_TRUST_X_FORWARDED_FOR": "true",  # each virtual shopper sends its own client address
         "STRIPE_SECRET_KEY": stripe.api_key,
         "STRIPE_PUBLISHABLE_KEY": "pk_test_reliability",
         "STRIPE_WEBHOOK_SECRET": stripe.webhook_secret,
@@ -133,6 +140,7 @@ print(json.dumps({
 class Stats:
     def __init__(self):
         self.lock = threading.Lock()
+        self.pages: set[str] = set()  # the distinct pages asked for, without their junk parameters
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.errors: list[str] = []
         self.outcomes: dict[str, int] = defaultdict(int)
@@ -153,6 +161,18 @@ class Stats:
 def shopper(base: str, cat: dict, contested: list[int], stats: Stats, stop_at: float, seed: int) -> None:
     rng = random.Random(seed)
     session = requests.Session()
+    session.headers["X-Forwarded-For"] = f"10.77.{seed // 250}.{seed % 250 + 1}"  # this shopper's own address
+    hoarder = seed % 4 == 0
+    visit = 0
+
+    def junk(url: str) -> str:
+        with stats.lock:
+            stats.pages.add(url)
+        if rng.random() >= 0.2:
+            return url
+        stats.outcome("junk query")
+        extra = rng.choice([f"utm_source=mail{rng.randrange(10**6)}", f"x={rng.randrange(10**9)}", "fbclid=abc"])
+        return url + ("&" if "?" in url else "?") + extra
 
     def get(page: str, url: str, expect=(200,), allow_redirects=True):
         started = time.perf_counter()
@@ -181,10 +201,11 @@ def shopper(base: str, cat: dict, contested: list[int], stats: Stats, stop_at: f
         return r
 
     while time.monotonic() < stop_at:
-        get("home", "/")
-        get("category", rng.choice(cat["categories"]))
-        get("product", rng.choice(cat["products"]))
-        get("search", f"/search/?q={rng.choice(cat['words'])}")
+        visit += 1
+        get("home", junk("/"))
+        get("category", junk(rng.choice(cat["categories"])))
+        get("product", junk(rng.choice(cat["products"])))
+        get("search", junk(f"/search/?q={rng.choice(cat['words'])}"))
         variant = rng.choice(contested) if rng.random() < 0.3 else rng.choice(cat["variants"])
         token = session.cookies.get("csrftoken", "")
         r = post("add_to_cart", "/cart/add/", {"variant": variant, "quantity": "1"},
@@ -198,14 +219,31 @@ def shopper(base: str, cat: dict, contested: list[int], stats: Stats, stop_at: f
                 stats.outcome("cart needed attention")
                 session.cookies.clear()
                 continue
-            form_token = re.search(r'name="checkout_token" value="([0-9a-f]+)"', page.text).group(1)
-            csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-            r = post("checkout", "/checkout/", {
-                "csrfmiddlewaretoken": csrf, "checkout_token": form_token, "email": f"load{seed}@example.com",
-                "full_name": "Load Tester", "address_line1": "1 Loop Road", "address_line2": "", "city": "Localhost",
-                "postal_code": "12345", "country": "US", "state": "US-NY", "phone": "",
-            }, expect=(200, 302, 303))
+            def place(page, n: int):
+                form_token = re.search(r'name="checkout_token" value="([0-9a-f]+)"', page.text).group(1)
+                csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+                return post("checkout", "/checkout/", {
+                    "csrfmiddlewaretoken": csrf, "checkout_token": form_token,
+                    "email": f"load{seed}v{visit}h{n}@example.com",  # one visit = one cart; h: the hoarder's nth
+                    "full_name": "Load Tester", "address_line1": "1 Loop Road", "address_line2": "",
+                    "city": "Localhost", "postal_code": "12345", "country": "US", "state": "US-NY", "phone": "",
+                }, expect=(200, 302, 303, 429))
+
+            r = place(page, 0)
+            if hoarder:  # the same cart placed again and again, each time as a different order
+                for n in range(1, 4):
+                    if r is None or r.status_code != 303:
+                        break
+                    again = get("checkout_form", "/checkout/", expect=(200, 302), allow_redirects=False)
+                    if again is None or again.status_code != 200:
+                        break
+                    r = place(again, n)
+                    if r is not None:
+                        stats.outcome("hoard: limited (429)" if r.status_code == 429 else "hoard: placed again")
             if r is None:
+                continue
+            if r.status_code == 429:
+                session.cookies.clear()
                 continue
             if r.status_code == 302:  # a line sold out between the form and the click: back to the cart
                 stats.outcome("cart needed attention")
@@ -254,6 +292,11 @@ print(json.dumps({
     "orders": load.count(),
     "orders_without_lines": Order.objects.filter(lines__isnull=True).count(),
     "statuses": dict(load.values("status").annotate(n=Count("id")).values_list("status", "n")),
+    # One hold per cart: the pending orders still holding stock, per visit (one visit = one cart).
+    "visits_holding_twice": [visit for visit, n in __import__("collections").Counter(
+        e.split("h")[0] for e in load.filter(status="pending_payment", stock_held=True).values_list("email", flat=True)
+    ).items() if n > 1],
+    "replaced": load.filter(events__note__startswith="Replaced by a new order").count(),
 }))
 """))
 
@@ -312,6 +355,11 @@ def main() -> None:
                 break
             time.sleep(1)
         books = verify(env, start_stock)
+        import redis
+
+        store = redis.Redis.from_url(REDIS_URL)
+        books["page_cache_entries"] = sum(1 for _ in store.scan_iter("*pagecache:zpage:*", count=1000))
+        books["redis_used_memory_mb"] = round(store.info("memory")["used_memory"] / 2**20, 1)
     finally:
         web.terminate()
         worker.terminate()
@@ -351,8 +399,12 @@ def main() -> None:
     print("paid orders without exactly one receipt:", books["paid_without_one_receipt"],
           "receipts not sent:", books["receipts_not_sent"], "orders without lines:", books["orders_without_lines"])
     print("results:", out)
+    print("carts holding stock twice:", books["visits_holding_twice"], "orders replaced:", books["replaced"])
+    print("page-cache entries:", books["page_cache_entries"], "for", len(stats.pages), "distinct pages;",
+          "Redis used memory:", books["redis_used_memory_mb"], "MB")
     ok = (not stats.errors and not oversold and not negative and not books["paid_without_one_receipt"]
-          and not books["receipts_not_sent"] and not books["orders_without_lines"])
+          and not books["receipts_not_sent"] and not books["orders_without_lines"]
+          and not books["visits_holding_twice"] and books["page_cache_entries"] <= len(stats.pages))
     sys.exit(0 if ok else 1)
 
 

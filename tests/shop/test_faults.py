@@ -51,6 +51,20 @@ def test_with_redis_down_rate_limits_fail_safe(client, redis_down):
     assert "Too many tries" in page_text(login.content.decode())
 
 
+@pytest.mark.django_db
+def test_with_only_the_cache_redis_down_rate_limits_keep_counting(client, settings):
+    # A second Redis for caches (REDIS_CACHE_URL) is down; REDIS_URL, with the rate limits, answers.
+    settings.CACHES = settings.CACHES | {"default": {
+        "BACKEND": "core.cache.FailOpenRedisCache", "LOCATION": DEAD_REDIS,
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }}
+    variant = factories.variant(stock=5, name="Enamel Mug")
+    assert client.get(variant.product.get_absolute_url()).status_code == 200
+    tries = [client.post(reverse("checkout:track"), {"email": "a@example.com", "number": "ABCDE23456"}).status_code
+             for _ in range(settings.SHOP_TRACKING_RATE_LIMIT + 1)]
+    assert 429 not in tries[:-1] and tries[-1] == 429  # counted as usual: neither refused nor let through
+
+
 @contextmanager
 def _database_outage():
     """The database is unavailable, as during a restart, while the block runs.

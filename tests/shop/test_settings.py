@@ -1,5 +1,6 @@
 """Production refuses to start on the embedded defaults; development runs on them."""
 
+import json
 import os
 import re
 import secrets
@@ -56,6 +57,49 @@ def test_each_missing_production_setting_is_named(missing):
     assert missing in result.stderr + result.stdout
 
 
+def _redis_locations(env: dict[str, str]) -> dict:
+    code = """
+import django, json, os
+os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')
+django.setup()
+from django.conf import settings as s
+pool = s.HUEY['connection'].get('connection_pool')  # huey is handed a pool (core/redis_options.py)
+kw = pool.connection_kwargs if pool else None
+huey = f"redis://{kw['host']}:{kw['port']}/{kw['db']}" if kw else None
+print(json.dumps({alias: [c['BACKEND'].rsplit('.', 1)[1], c['LOCATION']] for alias, c in s.CACHES.items()}
+                 | {'huey': [s.HUEY['huey_class' if 'huey_class' in s.HUEY else 'immediate'], huey]}))
+"""
+    result = run(["-c", code], {"DJANGO_DEBUG": "true"} | env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_caches_use_redis_cache_url_and_rate_limits_and_the_queue_never_do():
+    queue, pages = "redis://queue.example:6379/0", "redis://pages.example:6379/0"
+    assert _redis_locations({"REDIS_URL": queue, "REDIS_CACHE_URL": pages}) == {
+        "default": ["FailOpenRedisCache", pages],
+        "ratelimit": ["RedisCache", queue],
+        "huey": ["huey.RedisHuey", queue],
+    }
+    # Without REDIS_CACHE_URL the caches share REDIS_URL.
+    assert _redis_locations({"REDIS_URL": queue}) == {
+        "default": ["FailOpenRedisCache", queue],
+        "ratelimit": ["RedisCache", queue],
+        "huey": ["huey.RedisHuey", queue],
+    }
+    # Without Redis: in-process caches and tasks run at once (development, tests).
+    assert _redis_locations({}) == {
+        "default": ["LocMemCache", "default"],
+        "ratelimit": ["LocMemCache", "ratelimit"],
+        "huey": [True, None],
+    }
+
+
+def test_production_with_a_second_redis_for_caches_passes_the_checks():
+    result = run(["manage.py", "check"], PRODUCTION | {"REDIS_CACHE_URL": "redis://127.0.0.1:6380/0"})
+    assert result.returncode == 0, result.stderr
+
+
 def test_gunicorn_entry_point_refuses_a_misconfigured_deploy():
     code = "import shop.wsgi"
     result = run(["-c", code], {"DJANGO_DEBUG": "false"})
@@ -75,6 +119,15 @@ def test_filemail_url_becomes_a_file_mailer(tmp_path):
                  {"DJANGO_DEBUG": "true", "EMAIL_URL": f"filemail://{tmp_path}"})
     assert "filebased.EmailBackend" in result.stdout, result.stderr
     assert str(tmp_path) in result.stdout
+
+
+def test_smtp_email_always_has_a_timeout():
+    """A silent SMTP server cannot hang a worker: the SMTP mailer gives up after 20 s (the outbox then
+    retries; tests/checkout/test_outbox.py drives a slow real server past a shorter timeout)."""
+    code = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','shop.settings'); django.setup();"
+            "from django.conf import settings; print(settings.MAILERS['default']['OPTIONS'].get('timeout'))")
+    result = run(["-c", code], PRODUCTION)
+    assert result.stdout.strip() == "20", result.stderr
 
 
 def test_every_environment_variable_is_listed_in_env_example():

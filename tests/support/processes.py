@@ -2,9 +2,14 @@
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,11 +20,11 @@ from tests.support.waiting import wait_until
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _answers(url: str) -> bool:
+def redis_answers(url: str, timeout: float = 1) -> bool:
     import redis
 
     try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout).ping())
     except redis.RedisError:
         return False
 
@@ -28,22 +33,33 @@ def redis_server(machine: str = "redis://127.0.0.1:6379"):
     """Yield the base URL of a real Redis: the machine's own on 127.0.0.1:6379 when it answers,
     otherwise one started here from the `redis-server` binary. Never a silent skip: with neither,
     the tests that need Redis fail and say why."""
-    if _answers(machine):
+    if redis_answers(machine):
         yield machine
         return
+    with own_redis_server() as (_process, url):
+        yield url
+
+
+@contextmanager
+def own_redis_server(*options: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """A `redis-server` started here on a free port with `options` (e.g. "--maxmemory", "2mb"), and its
+    base URL: a process of the test's own, which it may configure, stop and continue (SIGSTOP/SIGCONT)
+    without touching the machine's Redis."""
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.fail("These tests need Redis: none answers on 127.0.0.1:6379 and `redis-server` is not installed.")
+        pytest.fail("These tests need `redis-server`, which is not installed.")
     port = free_port()
     process = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-                                "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+                                "--appendonly", "no", *options], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"redis://127.0.0.1:{port}"
-    if not wait_until(lambda: _answers(url), timeout=10, interval=0.1):
+    if not wait_until(lambda: redis_answers(url), timeout=10, interval=0.1):
         process.kill()
+        process.wait(10)
         pytest.fail("redis-server was started for the tests but did not answer within 10 s")
     try:
-        yield url
+        yield process, url
     finally:
+        process.send_signal(signal.SIGCONT)  # a stopped process would not act on SIGTERM
         process.terminate()
         process.wait(10)
 
@@ -79,16 +95,20 @@ def start_gunicorn(env: dict, workers: int = 2) -> tuple[subprocess.Popen, str]:
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
 
-    def listening() -> bool:
+    def answering() -> bool:
+        # An HTTP answer, not just a listening socket: gunicorn listens before its workers have
+        # booted, and on a loaded machine booting can outlast a test's first request timeout.
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2).close()
+            return True
+        except urllib.error.HTTPError:  # 503 when the cache is down on purpose: it answered
+            return True
         except OSError:
             if process.poll() is not None:
                 raise RuntimeError(process.stdout.read()) from None
             return False
 
-    if wait_until(listening, timeout=30, interval=0.2):
+    if wait_until(answering, timeout=60, interval=0.2):
         return process, f"http://127.0.0.1:{port}"
     process.kill()
     raise RuntimeError("gunicorn did not start")
