@@ -102,3 +102,17 @@ def test_the_page_cache_stores_plain_pages_and_each_response_is_compressed_after
     variant = shelf.products.first().variants.get()
     added = visitor.post(reverse("checkout:cart_add"), {"variant": variant.pk, "csrfmiddlewaretoken": token})
     assert added.status_code == 302
+
+
+def test_signed_in_pages_from_the_page_cache_follow_the_same_rule(shelf, settings):
+    settings.SHOP_PAGE_CACHE_SECONDS = 60
+    gone = factories.product(category_obj=shelf, name="Gone Lantern", stock=0)
+    shopper = Client()
+    shopper.force_login(factories.user(email="grace@example.com"))
+    for _ in range(2):  # the second time from the page cache
+        category = shopper.get(shelf.get_absolute_url(), **GZIP)
+        product = shopper.get(gone.get_absolute_url(), **GZIP)
+    assert category["X-Page-Cache"] == "hit" and product["X-Page-Cache"] == "hit"
+    assert category["Content-Encoding"] == "gzip" and "Stoneware Mug 0" in _body(category)
+    # Sold out: the back-in-stock form is filled in with the shopper's email address.
+    assert "Content-Encoding" not in product and 'value="grace@example.com"' in product.content.decode()
