@@ -19,6 +19,7 @@ from demo.catalog import ProductSpec, VariantSpec
 from demo.data import CATEGORIES, CUSTOMER_NAMES, CUSTOMERS, OPTION_TYPE_ORDER, REVIEW_TEXT
 from demo.pictures import IMAGE_SIZE
 from storefront.images import renditions_for_file
+from storefront.listing_data import product_listing_refresh
 from storefront.models import Category, OptionType, OptionValue, Product, ProductImage, Review, Variant
 from storefront.reviews import product_ratings_refresh
 
@@ -87,6 +88,7 @@ def products_load(catalog: list[ProductSpec], category_ids: dict[str, int]) -> d
             v.pk = ids[v.sku]
     specs = [v for s in todo for v in s.variants]  # same order as `variants`
     by_sku = _options_load(variants, specs)
+    product_listing_refresh(product_ids=[p.pk for p in rows])  # price_from, in_stock for list pages
 
     storage = ProductImage._meta.get_field("image").storage
     stored: dict[str, str] = {}  # wanted name -> name in storage

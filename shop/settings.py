@@ -63,6 +63,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every log line of a request carries its id, echoed in X-Request-ID (core/requestid.py).
     "core.requestid.RequestIdMiddleware",
+    # gzip for catalog pages only (shop/compression.py: BREACH). Before both page caches, so it runs after
+    # them on the way out: they store and fill in plain bodies; only the final body is compressed.
+    "shop.compression.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -4,6 +4,7 @@ from django.db.models import F
 
 from storefront.errors import StorefrontError
 from storefront.images import image_renditions_make
+from storefront.listing_data import product_listing_refresh
 from storefront.models import (
     Category,
     OptionType,
@@ -135,13 +136,14 @@ class ProductImageInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "active", "featured", "rating_avg", "rating_count", "created"]
+    list_display = ["name", "category", "active", "featured", "price_from", "in_stock", "rating_avg", "rating_count",
+                    "created"]
     list_filter = ["active", "featured", "category"]
     list_editable = ["active", "featured"]
     search_fields = ["name", "slug", "variants__sku"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["category"]
-    readonly_fields = ["rating_avg", "rating_count"]
+    readonly_fields = ["price_from", "in_stock", "rating_avg", "rating_count"]
     inlines = [VariantInline, ProductImageInline]
 
     def save_formset(self, request, form, formset, change):
@@ -160,6 +162,8 @@ class ProductAdmin(admin.ModelAdmin):
         formset.save_m2m()
         for variant in formset.deleted_objects:
             variant.delete()
+        # Prices and active flags as saved; a stock adjustment below that crosses zero refreshes again.
+        product_listing_refresh(product_ids=[formset.instance.pk])
         for variant_form in formset.forms:
             if variant_form.instance.pk and variant_form not in formset.deleted_forms:
                 _apply_adjustment(request, variant_form)
@@ -197,11 +201,22 @@ class VariantAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
+        moved_from = Variant.objects.filter(pk=obj.pk).values_list("product_id", flat=True).first()
         _save_variant_keeping_stock(obj)
+        product_listing_refresh(product_ids=[obj.product_id] + ([moved_from] if moved_from else []))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         _apply_adjustment(request, form)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        product_listing_refresh(product_ids=[obj.product_id])
+
+    def delete_queryset(self, request, queryset):
+        product_ids = list(queryset.values_list("product_id", flat=True))
+        super().delete_queryset(request, queryset)
+        product_listing_refresh(product_ids=product_ids)
 
 
 @admin.register(StockMovement)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from storefront.models import Category, Product, ProductImage, Variant
 
@@ -115,23 +115,23 @@ def active_variants() -> QuerySet[Variant]:
 
 
 def visible_products() -> QuerySet[Product]:
-    """Active products that have at least one active variant (something to buy)."""
-    return Product.objects.visible().filter(
-        Exists(active_variants().filter(product=OuterRef("pk")))
-    )
+    """Active products that have at least one active variant (something to buy): those with a
+    `price_from` (storefront/listing_data.py keeps it)."""
+    return Product.objects.visible().filter(price_from__isnull=False)
 
 
 def card_prefetches() -> list[Prefetch]:
+    # Plain lists (to_attr): reading a prefetched `p.variants.all()` builds a queryset per product.
     return [
-        Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
-        Prefetch("variants", queryset=active_variants().order_by("position", "id")),
+        Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="card_images"),
+        Prefetch("variants", queryset=active_variants().order_by("position", "id"), to_attr="card_variants"),
     ]
 
 
 def with_card_data(products: list[Product]) -> list[Product]:
     """Price range, stock and the picture for cards, from the prefetched rows (no queries)."""
     for p in products:
-        variants = list(p.variants.all())
+        variants = p.card_variants
         prices = [v.price for v in variants]
         p.min_price = min(prices) if prices else None
         p.max_price = max(prices) if prices else None
@@ -141,14 +141,13 @@ def with_card_data(products: list[Product]) -> list[Product]:
         p.variant_count = len(variants)
         p.total_stock = sum(v.stock for v in variants)
         p.single_variant = variants[0] if len(variants) == 1 else None
-        images = list(p.images.all())
-        p.card_image = images[0] if images else None
+        p.card_image = p.card_images[0] if p.card_images else None
     return products
 
 
 def product_cards() -> QuerySet[Product]:
     """Visible products with what a card shows, in a fixed number of queries."""
-    return visible_products().select_related("category").prefetch_related(*card_prefetches())
+    return visible_products().prefetch_related(*card_prefetches())
 
 
 def home_products() -> dict[str, list[Product]]:

@@ -3,8 +3,10 @@ search pages.
 
 Every list page runs the same handful of queries whatever the catalog size: the
 category tree comes from the cache, a page of products is one query plus two
-prefetches (variants, images), the total is one COUNT and the filter counts are
-two grouped aggregates.
+prefetches (variants, images), and the total and every filter count come from one
+grouped aggregate. Filters, sorts and counts read columns of the product row
+(`price_from`, `in_stock`, `rating_avg`: see storefront/listing_data.py), never the
+variants of each product in the category.
 """
 
 from __future__ import annotations
@@ -12,11 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q
 
 from storefront.catalog import (
     TreeCategory,
-    active_variants,
     card_prefetches,
     category_tree,
     visible_products,
@@ -30,23 +31,18 @@ PAGE_SIZE = 24
 MAX_PAGES_AT_ONCE = 5  # a full load of ?page=N shows pages 1..N, up to this many
 
 
-def _min_price() -> Subquery:
-    return Subquery(active_variants().filter(product=OuterRef("pk")).order_by("price").values("price")[:1])
-
-
-def _in_stock() -> Exists:
-    return Exists(active_variants().filter(product=OuterRef("pk"), stock__gt=0))
-
-
 def _price_in_range(low: Decimal | None, high: Decimal | None) -> Q:
-    if low is None and high is None:
-        return Q()
-    variants = active_variants().filter(product=OuterRef("pk"))
+    """The card's price (the cheapest active variant) within the range."""
+    condition = Q()
     if low is not None:
-        variants = variants.filter(price__gte=low)
+        condition &= Q(price_from__gte=low)
     if high is not None:
-        variants = variants.filter(price__lte=high)
-    return Q(Exists(variants))
+        condition &= Q(price_from__lte=high)
+    return condition
+
+
+def _count(condition: Q) -> Count:
+    return Count("id", filter=condition) if condition else Count("id")
 
 
 @dataclass
@@ -88,8 +84,8 @@ def _order(sort: str) -> list:
     return {
         "relevance": ["-rank", "-rating_count", "-id"],
         "newest": ["-created", "-id"],
-        "price": ["min_price", "id"],
-        "-price": ["-min_price", "-id"],
+        "price": ["price_from", "id"],
+        "-price": ["-price_from", "-id"],
         "rating": [F("rating_avg").desc(nulls_last=True), "-rating_count", "-id"],
     }[sort]
 
@@ -119,11 +115,22 @@ def product_listing(
     by_category = Q(category_id__in=narrowed) if narrowed is not None else Q()
     by_price = _price_in_range(filters.price_min, filters.price_max)
     by_rating = Q(rating_avg__gte=filters.rating) if filters.rating else Q()
-    stock_condition = _in_stock()
-    by_stock = Q(stock_condition) if filters.in_stock else Q()
+    by_stock = Q(in_stock=True) if filters.in_stock else Q()
 
-    matching = base.filter(by_category, by_price, by_rating, by_stock)
-    total = matching.count()
+    # The total and the counts next to filter values, in one query: per category, how many
+    # products match, and how many would with each other stock or rating choice. Each facet
+    # counts with every *other* filter applied; the total is the matching ones of the chosen
+    # categories.
+    per_category = {
+        row["category_id"]: row
+        for row in base.filter(by_price).order_by().values("category_id").annotate(
+            matching=_count(by_rating & by_stock),
+            stocked=_count(Q(in_stock=True) & by_rating),
+            **{f"r{r}": _count(Q(rating_avg__gte=r) & by_stock) for r in RATING_CHOICES},
+        )
+    }
+    chosen_rows = [row for cid, row in per_category.items() if narrowed is None or cid in narrowed]
+    total = sum(row["matching"] for row in chosen_rows)
 
     if append:
         first_page, start = filters.page, (filters.page - 1) * PAGE_SIZE
@@ -131,36 +138,31 @@ def product_listing(
         first_page = max(1, filters.page - MAX_PAGES_AT_ONCE + 1)
         start = (first_page - 1) * PAGE_SIZE
     end = filters.page * PAGE_SIZE
-    page_qs = matching.select_related("category").prefetch_related(*card_prefetches())
-    if filters.sort in ("price", "-price"):
-        page_qs = page_qs.annotate(min_price=_min_price())
-    products = with_card_data(list(page_qs.order_by(*_order(filters.sort))[start:end]))
+    products = []
+    if start < total:
+        matching = base.filter(by_category, by_price, by_rating, by_stock).prefetch_related(*card_prefetches())
+        order = _order(filters.sort)
+        if filters.query:  # search results are read from the table anyway, to match the words
+            page = matching.order_by(*order)[start:end]
+        else:
+            # A category's page of ids is chosen from an index alone (Product.Meta.indexes) and only
+            # those rows are read; sorted in one query, PostgreSQL reads every row of the category
+            # to sort it by rating.
+            page = matching.filter(pk__in=matching.order_by(*order).values("pk")[start:end]).order_by(*order)
+        products = with_card_data(list(page))
 
-    # Counts next to filter values: each facet counts with every *other* filter applied.
-    category_counts = dict(
-        base.filter(by_price, by_rating, by_stock)
-        .order_by()
-        .values_list("category_id")
-        .annotate(n=Count("id"))
-        .values_list("category_id", "n")
-    )
     facet_parent = scope.id if scope is not None else None
     category_facets = []
     for child in tree.children_of(facet_parent):
-        n = sum(category_counts.get(cid, 0) for cid in tree.descendant_ids(child.id))
+        n = sum(per_category[cid]["matching"] for cid in tree.descendant_ids(child.id) if cid in per_category)
         if n:
             category_facets.append(Facet(child.slug, child.name, n, child.slug == filters.category))
-
-    in_stock_when = Q(stock_condition) if filters.in_stock else Q()
-    counts = base.filter(by_category, by_price).aggregate(
-        in_stock=Count("id", filter=Q(stock_condition) & by_rating),
-        **{f"r{r}": Count("id", filter=Q(rating_avg__gte=r) & in_stock_when) for r in RATING_CHOICES},
-    )
     rating_facets = [
-        Facet(str(r), f"{r} stars & up", counts[f"r{r}"], filters.rating == r) for r in RATING_CHOICES
+        Facet(str(r), f"{r} stars & up", sum(row[f"r{r}"] for row in chosen_rows), filters.rating == r)
+        for r in RATING_CHOICES
     ]
     return Listing(
         products=products, total=total, filters=filters, first_page=first_page,
         has_next=end < total, category_facets=category_facets, rating_facets=rating_facets,
-        in_stock_count=counts["in_stock"], corrected=corrected,
+        in_stock_count=sum(row["stocked"] for row in chosen_rows), corrected=corrected,
     )

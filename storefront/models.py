@@ -39,6 +39,10 @@ class TaxClass(models.TextChoices):
     ZERO = "zero", "Zero-rated"
 
 
+# What list pages show (storefront.catalog.visible_products): the condition of their partial indexes.
+LISTED = models.Q(active=True, price_from__isnull=False)
+
+
 class Product(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
@@ -54,6 +58,12 @@ class Product(models.Model):
     # the average and count of visible reviews, for cards, sorting and the rating filter.
     rating_avg = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True, editable=False)
     rating_count = models.PositiveIntegerField(default=0, editable=False)
+    # Kept by storefront.listing_data.product_listing_refresh (never edited by hand), so that list
+    # pages filter, sort and count on this table alone: the lowest price of the active variants
+    # (the card's "From" price; null when there is none, and then the product is not listed),
+    # and whether an active variant has stock.
+    price_from = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, editable=False)
+    in_stock = models.BooleanField(default=False, editable=False)
     # On PostgreSQL the table also has a generated `search_document` tsvector and a
     # normalised `search_name` (see migration 0002); Django does not map them.
 
@@ -61,8 +71,17 @@ class Product(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
+        # List pages read the listed products (active, with a price_from) of a few categories. The
+        # first two columns serve a sort (newest first, by price); the trailing ones are there so that
+        # the filters, the facet counts and the rating sort are read from an index alone.
         indexes = [
-            models.Index(fields=["active", "category", "-created"]),
+            models.Index(fields=["category", "-created", "-id", "price_from", "in_stock", "rating_avg"],
+                         condition=LISTED, name="product_listed_newest_idx"),
+            models.Index(fields=["category", "price_from", "id", "in_stock", "rating_avg", "rating_count"],
+                         condition=LISTED, name="product_listed_price_idx"),
+            # "More in this category" on the product page (storefront.catalog.related_products).
+            models.Index(fields=["category", "-rating_count", "-created"], condition=LISTED,
+                         name="product_listed_related_idx"),
             models.Index(fields=["-rating_avg", "-rating_count"], name="product_rating_idx"),
         ]
 

@@ -3,7 +3,8 @@
 Promises: stock never goes below zero (every decrement is one conditional UPDATE),
 a sale is never undone by a staff edit (changes are applied to the current value,
 never written as an absolute number), and every change that makes a variant sold
-out or available again is announced with `stock_changed` once it is committed.
+out or available again updates its product's `in_stock` in the same transaction
+(storefront/listing_data.py) and is announced with `stock_changed` once it is committed.
 
 It also answers what is running low (the staff dashboard and the daily digest).
 """
@@ -17,6 +18,7 @@ from django.db.models import F
 from django.dispatch import Signal
 
 from storefront.errors import StorefrontError
+from storefront.listing_data import variants_listing_refresh
 from storefront.models import StockMovement, Variant
 
 logger = logging.getLogger(__name__)
@@ -68,17 +70,23 @@ def stock_take(*, lines: list[tuple[int, int, str]]) -> None:
             raise StockShort(f"Sorry, only {left} of {name} left. Lower the quantity to continue.",
                              variant_id=variant_id, left=left)
     ids = [variant_id for variant_id, _, _ in lines]
-    _announce(ids, availability_changed=Variant.objects.filter(pk__in=ids, stock=0).exists())
+    sold_out = list(Variant.objects.filter(pk__in=ids, stock=0).values_list("pk", flat=True))
+    if sold_out:
+        variants_listing_refresh(variant_ids=sold_out)
+    _announce(ids, availability_changed=bool(sold_out))
 
 
 def stock_return(*, lines: list[tuple[int, int]]) -> None:
     """Put (variant id, quantity) back into stock: a released hold or a cancelled order.
     The caller makes sure this happens once (see checkout's `stock_release`)."""
-    came_back = False
+    came_back = []
     for variant_id, quantity in sorted(lines):
         Variant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
-        came_back |= Variant.objects.filter(pk=variant_id, stock=quantity).exists()  # it was at zero
-    _announce([variant_id for variant_id, _ in lines], availability_changed=came_back)
+        if Variant.objects.filter(pk=variant_id, stock=quantity).exists():  # it was at zero
+            came_back.append(variant_id)
+    if came_back:
+        variants_listing_refresh(variant_ids=came_back)
+    _announce([variant_id for variant_id, _ in lines], availability_changed=bool(came_back))
 
 
 def stock_adjust(*, variant_id: int, change: int, reason: str, note: str = "", actor=None) -> StockMovement | None:
@@ -104,6 +112,8 @@ def stock_adjust(*, variant_id: int, change: int, reason: str, note: str = "", a
             actor=actor if getattr(actor, "pk", None) else None,
         )
         after = before + change
+        if (before == 0) != (after == 0):
+            variants_listing_refresh(variant_ids=[variant_id])
         _announce([variant_id], availability_changed=(before == 0) != (after == 0),
                   restocked=[variant_id] if before == 0 and after > 0 else [])
     logger.info("Stock of %s changed by %+d to %d (%s) by %s", variant.sku, change, after, reason, actor)

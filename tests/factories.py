@@ -6,6 +6,7 @@ from decimal import Decimal
 from checkout.cart import SessionCart
 from checkout.services.orders import CheckoutDetails
 from core.addresses import PostalAddress
+from storefront.listing_data import product_listing_refresh
 from storefront.models import Category, Product, Variant
 
 _seq = itertools.count(1)
@@ -27,6 +28,8 @@ def product(*, category_obj: Category | None = None, variants: int = 1, price: s
             product=item, sku=f"SKU-{n}-{i}", label=f"Option {i + 1}" if variants > 1 else "",
             price=Decimal(price), stock=stock, position=i,
         )
+    product_listing_refresh(product_ids=[item.pk])  # as the admin does after saving variants
+    item.refresh_from_db(fields=["price_from", "in_stock"])
     return item
 
 
@@ -118,6 +121,8 @@ def option_product(*, sizes=("S", "M", "L"), colours=("Red", "Blue"), price: str
                                        price=Decimal(price), stock=stock, position=position)
             v.option_values.set([values[s], values[c]])
             position += 1
+    product_listing_refresh(product_ids=[item.pk])
+    item.refresh_from_db(fields=["price_from", "in_stock"])
     return item
 
 

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from checkout.cart import DatabaseCart
 from checkout.models import Order
+from storefront.listing_data import product_listing_refresh
 from storefront.models import Category, Product, Variant
 from tests import factories
 
@@ -22,6 +23,7 @@ def catalog():
     for slug, name, price, stock in [("candle", "Beeswax Candle", "14.00", 10), ("throw", "Wool Throw", "89.00", 2)]:
         product = Product.objects.create(name=name, slug=slug, category=home)
         items[slug] = Variant.objects.create(product=product, sku=slug.upper(), price=Decimal(price), stock=stock)
+        product_listing_refresh(product_ids=[product.pk])  # as the admin does after saving variants
     return items
 
 

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from checkout.models import Order
+from storefront.listing_data import product_listing_refresh
 from storefront.models import Category, Product, Variant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,6 +22,7 @@ def catalog():
     Variant.objects.create(product=mug, sku="MUG-CHAR", label="Charcoal", price=Decimal("20.00"), stock=5, position=1)
     board = Product.objects.create(name="Olive Wood Board", slug="olive-wood-board", category=kitchen)
     Variant.objects.create(product=board, sku="BOARD", price=Decimal("35.00"), stock=3)
+    product_listing_refresh(product_ids=[mug.pk, board.pk])  # as the admin does after saving variants
     return {"mug": mug, "board": board}
 
 

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from checkout.models import DiscountCode, Order, ShippingMethod, ShippingZone, TaxRate
+from storefront.listing_data import product_listing_refresh
 from storefront.models import Category, Product, Variant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,6 +23,7 @@ def money_shop():
     home = Category.objects.create(name="Home", slug="home")
     lamp = Product.objects.create(name="Brass Lamp", slug="brass-lamp", category=home)
     Variant.objects.create(product=lamp, sku="LAMP", price=Decimal("40.00"), stock=5, weight_grams=900)
+    product_listing_refresh(product_ids=[lamp.pk])  # as the admin does after saving variants
     us = ShippingZone.objects.create(name="United States", countries="US")
     ShippingMethod.objects.create(zone=us, name="Standard", price=Decimal("5.00"), min_days=3, max_days=5)
     ShippingMethod.objects.create(zone=us, name="Express", price=Decimal("15.00"), min_days=1, max_days=2)

@@ -45,18 +45,17 @@ ROOT = Path(__file__).resolve().parents[2]
 PY = str(ROOT / ".venv" / "bin" / "python")
 RESULTS = Path(__file__).resolve().parent / "results"
 DB_NAME = "shop_perf"
-DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 SHOP_PORT, FLOOR_PORT = 8701, 8702
 
 
-def server_env() -> dict[str, str]:
+def server_env(db_name: str = DB_NAME) -> dict[str, str]:
     env = dict(os.environ)
     env.update({
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "perf-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": DB_URL,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db_name}",
         "REDIS_URL": os.environ.get("PERF_REDIS_URL", "redis://127.0.0.1:6379/14"),
         "EMAIL_URL": "consolemail://",
         "SHOP_ALLOW_LOCAL_EMAIL": "true",
@@ -75,23 +74,25 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> str:
     return subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
 
 
-def prepare(reseed: bool) -> None:
-    env = server_env()
+def prepare(reseed: bool, db_name: str = DB_NAME) -> None:
+    """Create (or with `reseed`, re-create) `db_name`, migrate it, seed 10,000 products, VACUUM ANALYZE.
+    tests/perf/render.py prepares its own database with this too."""
+    env = server_env(db_name)
     exists = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", f"SELECT 1 FROM pg_database WHERE datname='{DB_NAME}'"],
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", f"SELECT 1 FROM pg_database WHERE datname='{db_name}'"],
         capture_output=True, text=True,
     ).stdout.strip() == "1"
     if exists and reseed:
-        run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME])
+        run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", db_name])
         exists = False
     if not exists:
-        run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME])
+        run(["createdb", "-h", "127.0.0.1", "-U", "postgres", db_name])
     run([PY, "manage.py", "migrate", "--noinput"], env)
     started = time.monotonic()
     out = run([PY, "manage.py", "seed_demo", "--products", "10000"], env)
     print(out.strip().splitlines()[0], f"[{time.monotonic() - started:.1f}s]")
     # Statistics for the planner, as autovacuum would gather them soon after a bulk load.
-    run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DB_NAME, "-qc", "VACUUM ANALYZE"])
+    run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db_name, "-qc", "VACUUM ANALYZE"])
 
 
 def collect_static() -> None:

@@ -2,6 +2,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from storefront.models import Variant
@@ -133,3 +134,43 @@ def test_header_has_categories_search_and_cart_badge(client):
     assert 'role="search"' in html
     assert 'id="cart-badge"' in html
     assert "htmx" in html and "cdn" not in html.lower()
+
+
+def _card_forms(html: str, name: str) -> list[tuple[str, dict[str, str]]]:
+    """(action, fields) of each form on the card of the product called `name`, as a browser without
+    JavaScript would submit them."""
+    card = next(c for c in re.findall(r"<article\b.*?</article>", html, re.S) if f">{name}</a>" in c)
+    forms = []
+    for attrs, inner in re.findall(r"<form\b([^>]*)>(.*?)</form>", card, re.S):
+        action = re.search(r'action="([^"]+)"', attrs)[1]
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', inner))
+        forms.append((action, fields))
+    return forms
+
+
+def test_card_forms_post_without_javascript(shelf_with_one_of_each):
+    """Add to cart and the wishlist heart, straight from the category page, as plain forms."""
+    cat, boxed = shelf_with_one_of_each
+    shopper = Client(enforce_csrf_checks=True)
+    shopper.force_login(factories.user())
+    url = cat.get_absolute_url() + "?sort=price"
+    (wish_action, wish), (add_action, add) = _card_forms(shopper.get(url).content.decode(), boxed.name)
+    added = shopper.post(add_action, add)
+    assert added.status_code == 302 and added["Location"] == url
+    assert boxed.name in shopper.get(reverse("checkout:cart")).content.decode()
+    saved = shopper.post(wish_action, wish)
+    assert saved.status_code == 302 and saved["Location"] == url
+    assert boxed.name in shopper.get(reverse("storefront:wishlist")).content.decode()
+    # A product with options links to its page instead; a sold-out one says so.
+    html = shopper.get(url).content.decode()
+    assert "Choose options<span class=\"sr-only\">: Tee With Sizes" in html
+    assert "Sold out" in html
+
+
+@pytest.fixture
+def shelf_with_one_of_each():
+    cat = factories.category(slug="shelf")
+    boxed = factories.product(category_obj=cat, name="Boxed Candle", price="9.00")
+    factories.product(category_obj=cat, name="Tee With Sizes", variants=2, price="20.00")
+    factories.product(category_obj=cat, name="Gone Lantern", stock=0, price="30.00")
+    return cat, boxed
