@@ -293,19 +293,19 @@ class _PageCache:
             user = getattr(request, "user", None)
             email = user.email if user is not None and user.is_authenticated else ""
             content = content.replace(_EMAIL_BYTES, escape(email).encode())
-        if _PLACEHOLDER_BYTES in content:
+        has_token = _PLACEHOLDER_BYTES in content
+        if has_token:
             content = content.replace(_PLACEHOLDER_BYTES, get_token(request).encode())
-            response.content = content
-            # Sets the csrftoken cookie when the visitor has none (and adds Vary: Cookie).
-            self.csrf.process_response(request, response)
         response.content = content
         response["Content-Length"] = str(len(content))
+        if has_token:  # sets the csrftoken cookie when the visitor has none (and adds Vary: Cookie)
+            self.csrf.process_response(request, response)
         return response
 
 
 def _chooser(request: HttpRequest):
-    """Which form of each slot this visitor sees (core/slots.py): their hearts and their call to review.
-    Each answer is read once per request, and only for the slots the page has."""
+    """Which form of each slot this visitor sees (core/slots.py): their hearts (from their cached
+    personal state) and their call to review (asked only when the page has one)."""
     user = request.user
 
     def choose(item: Slot) -> str | None:
