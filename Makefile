@@ -4,9 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # .python-version says 3.12 (pyenv and Heroku read it); fall back to python3.
 PYTHON_BIN := $(shell command -v python3.12 2>/dev/null || command -v python3)
-DEV_ENV := DJANGO_DEBUG=true
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails and pages, and the admin URL seed_demo prints, say where `make run` serves
+# (an exported SHOP_BASE_URL wins).
+DEV_ENV := DJANGO_DEBUG=true SHOP_BASE_URL=$${SHOP_BASE_URL:-http://$(HOST):$(PORT)}
 
 .PHONY: run test install migrate seed browsers lint-imports css check clean test-postgres
 
