@@ -279,9 +279,15 @@ _EMAIL_OPTIONS = {
     "EMAIL_TIMEOUT": "timeout",
     "EMAIL_FILE_PATH": "file_path",
 }
+# The console and the files get our own backends, which print the text a person reads (whole links,
+# not quoted-printable): core/mail.py.
+_READABLE = {
+    "django.core.mail.backends.console.EmailBackend": "core.mail.ConsoleEmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend": "core.mail.FileEmailBackend",
+}
 MAILERS = {
     "default": {
-        "BACKEND": _email["EMAIL_BACKEND"],
+        "BACKEND": _READABLE.get(_email["EMAIL_BACKEND"], _email["EMAIL_BACKEND"]),
         "OPTIONS": {
             option: _email[key]
             for key, option in _EMAIL_OPTIONS.items()
