@@ -424,4 +424,7 @@ LOGGING = {
     },
 }
 
+# django-tailwind builds the committed CSS (`make css` = `manage.py tailwind install`, which runs npm install and
+# `npm run build` in shop/static_src/); TAILWIND_CSS_PATH is where that build writes, under static/.
 TAILWIND_APP_NAME = "shop"
+TAILWIND_CSS_PATH = "css/shop.css"
