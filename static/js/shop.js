@@ -1,0 +1,78 @@
+/* What htmx swaps need around them; every page works without this file.
+   - Busy: while a request runs the region it will replace carries aria-busy (the spinner and the
+     disabled button come from htmx's .htmx-request class and hx-disabled-elt: styles.css "Busy").
+   - Focus: after a swap, focus stays where the shopper was (the same element, or the new one with
+     its id), else, when that went away (a cart line removed), moves to the next line, else to the
+     first of the form's [data-focus-after] selectors that exists.
+   - The cart notification (includes/cart_notification.html): focus moves into it; Escape or its
+     button closes it and gives focus back to the button that added. */
+(function () {
+  "use strict";
+  var before = new WeakMap(); // the element making a request -> where focus was, and the cart line's neighbour
+  var opener = null; // the control that opened the cart notification
+
+  function focusable(el) {
+    return el && el.isConnected && !el.disabled && el.offsetParent !== null;
+  }
+  function focusFirst(selectors) {
+    var list = (selectors || "").split(",");
+    for (var i = 0; i < list.length; i++) {
+      var el = list[i].trim() && document.querySelector(list[i].trim());
+      if (focusable(el)) { el.focus(); return true; }
+    }
+    return false;
+  }
+  function notificationPanel() {
+    return document.querySelector("#cart-notification [data-cart-notification]");
+  }
+  function closeNotification() {
+    var host = document.getElementById("cart-notification");
+    if (!host || !host.firstElementChild) return;
+    var hadFocus = host.contains(document.activeElement) || document.activeElement === document.body;
+    host.innerHTML = "";
+    if (hadFocus && focusable(opener)) opener.focus();
+    opener = null;
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt, target = event.detail.target;
+    if (target && target.setAttribute) target.setAttribute("aria-busy", "true");
+    var line = elt.closest && elt.closest("[data-cart-line]");
+    var neighbour = line && (line.nextElementSibling || line.previousElementSibling);
+    before.set(elt, { focused: document.activeElement, neighbour: neighbour ? neighbour.id : "" });
+  });
+
+  // After the swap (htmx swaps, then re-enables what hx-disabled-elt disabled, then fires this).
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt, target = event.detail.target;
+    if (target && target.removeAttribute) target.removeAttribute("aria-busy");
+    var was = before.get(elt) || {};
+    before.delete(elt);
+    var panel = notificationPanel();
+    if (panel && !panel.hasAttribute("data-shown")) {
+      panel.setAttribute("data-shown", "");
+      opener = focusable(was.focused) ? was.focused : null;
+      panel.focus();
+      return;
+    }
+    var active = document.activeElement;
+    if (active && active !== document.body) return; // focus is somewhere the shopper can see: leave it
+    var focused = was.focused;
+    if (focusable(focused) && focused !== document.body) { focused.focus(); return; }
+    if (focused && focused.id && focusable(document.getElementById(focused.id))) {
+      document.getElementById(focused.id).focus();
+      return;
+    }
+    if (!elt.isConnected || elt.closest("[data-cart-line]")) {
+      if (was.neighbour && focusFirst("#" + was.neighbour + " [data-line-focus]")) return;
+    }
+    if (elt.getAttribute) focusFirst(elt.getAttribute("data-focus-after"));
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-close-notification]")) closeNotification();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && notificationPanel()) closeNotification();
+  });
+})();
