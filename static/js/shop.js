@@ -5,7 +5,8 @@
      its id), else, when that went away (a cart line removed), moves to the next line, else to the
      first of the form's [data-focus-after] selectors that exists.
    - The cart notification (includes/cart_notification.html): focus moves into it; Escape or its
-     button closes it and gives focus back to the button that added. */
+     button closes it and gives focus back to the button that added.
+   - An error summary's links put focus in the field they name. */
 (function () {
   "use strict";
   var before = new WeakMap(); // the element making a request -> where focus was, and the cart line's neighbour
@@ -21,6 +22,12 @@
       if (focusable(el)) { el.focus(); return true; }
     }
     return false;
+  }
+  // The control after `el` in Tab order: where Tab was going when a change (on leaving a field) started a swap.
+  function nextTabbable(el) {
+    var all = Array.prototype.filter.call(document.querySelectorAll(
+      'a[href], button, input:not([type="hidden"]), select, textarea, [tabindex]:not([tabindex="-1"])'), focusable);
+    return all[all.indexOf(el) + 1] || null;
   }
   function notificationPanel() {
     return document.querySelector("#cart-notification [data-cart-notification]");
@@ -39,12 +46,19 @@
     if (target && target.setAttribute) target.setAttribute("aria-busy", "true");
     var line = elt.closest && elt.closest("[data-cart-line]");
     var neighbour = line && (line.nextElementSibling || line.previousElementSibling);
-    before.set(elt, { focused: document.activeElement, neighbour: neighbour ? neighbour.id : "" });
+    var focused = document.activeElement, trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    // Tab out of a changed field: the browser blurs it, the change starts this request, and the
+    // button Tab was heading for is being disabled, so focus is nowhere: remember the field, and go past it.
+    var leftField = (!focused || focused === document.body) && trigger && trigger.type === "change" ? trigger.target : null;
+    before.set(elt, { focused: leftField || focused, advance: !!leftField, neighbour: neighbour ? neighbour.id : "" });
   });
 
   // After the swap (htmx swaps, then re-enables what hx-disabled-elt disabled, then fires this).
   document.addEventListener("htmx:afterRequest", function (event) {
-    var elt = event.detail.elt, target = event.detail.target;
+    // When the swap took the element away, htmx tells its nearest parent left instead: the
+    // element that asked is still in requestConfig.
+    var config = event.detail.requestConfig;
+    var elt = (config && config.elt) || event.detail.elt, target = event.detail.target;
     if (target && target.removeAttribute) target.removeAttribute("aria-busy");
     var was = before.get(elt) || {};
     before.delete(elt);
@@ -58,9 +72,13 @@
     var active = document.activeElement;
     if (active && active !== document.body) return; // focus is somewhere the shopper can see: leave it
     var focused = was.focused;
-    if (focusable(focused) && focused !== document.body) { focused.focus(); return; }
-    if (focused && focused.id && focusable(document.getElementById(focused.id))) {
-      document.getElementById(focused.id).focus();
+    if (focusable(focused) && focused !== document.body) {
+      ((was.advance && nextTabbable(focused)) || focused).focus();
+      return;
+    }
+    var again = focused && focused.id && document.getElementById(focused.id);
+    if (focusable(again)) {
+      ((was.advance && nextTabbable(again)) || again).focus();
       return;
     }
     if (!elt.isConnected || elt.closest("[data-cart-line]")) {
@@ -70,7 +88,16 @@
   });
 
   document.addEventListener("click", function (event) {
-    if (event.target.closest && event.target.closest("[data-close-notification]")) closeNotification();
+    if (!event.target.closest) return;
+    if (event.target.closest("[data-close-notification]")) closeNotification();
+    // An error summary's link puts focus in its field (following a fragment alone may only scroll).
+    var link = event.target.closest(".error-summary a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (field) {
+      event.preventDefault();
+      field.focus();
+      field.scrollIntoView({ block: "center" });
+    }
   });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && notificationPanel()) closeNotification();
