@@ -65,6 +65,10 @@
     var panel = notificationPanel();
     if (panel && !panel.hasAttribute("data-shown")) {
       panel.setAttribute("data-shown", "");
+      // Just under the header when it is in view (the cart button stays reachable), else at the top.
+      var header = document.querySelector("body > header");
+      var bottom = header ? header.getBoundingClientRect().bottom : 0;
+      document.getElementById("cart-notification").style.top = Math.max(8, bottom + 8) + "px";
       opener = focusable(was.focused) ? was.focused : null;
       panel.focus();
       return;
@@ -89,7 +93,10 @@
 
   document.addEventListener("click", function (event) {
     if (!event.target.closest) return;
+    var host = document.getElementById("cart-notification");
+    // Its button closes it, and so does a click anywhere else (focus stays where that click put it).
     if (event.target.closest("[data-close-notification]")) closeNotification();
+    else if (host && host.firstElementChild && !host.contains(event.target)) host.innerHTML = "";
     // An error summary's link puts focus in its field (following a fragment alone may only scroll).
     var link = event.target.closest(".error-summary a[href^='#']");
     var field = link && document.getElementById(link.getAttribute("href").slice(1));

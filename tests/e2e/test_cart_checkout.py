@@ -113,6 +113,8 @@ def test_adding_opens_a_notification_that_escape_and_its_button_close(live_serve
     assert page.evaluate("document.activeElement.matches('[data-cart-notification]')")
     box = notification.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]  # on screen, phone included
+    cart_link = page.get_by_role("link", name=re.compile("^Cart")).bounding_box()
+    assert box["y"] >= cart_link["y"] + cart_link["height"]  # under the header: the cart button stays usable
     page.keyboard.press("Escape")
     expect(notification).to_be_hidden()
     assert _active(page)["id"] == "add-to-cart"  # focus back on the button that added
@@ -122,6 +124,11 @@ def test_adding_opens_a_notification_that_escape_and_its_button_close(live_serve
     notification.get_by_role("button", name="Close").click()
     expect(notification).to_be_hidden()
     assert _active(page)["id"] == "add-to-cart"
+
+    button.click()
+    expect(notification).to_contain_text("View cart (3)")
+    page.get_by_role("heading", name="Stoneware Mug").click()  # a click elsewhere closes it too
+    expect(notification).to_be_hidden()
 
 
 def test_the_notification_links_to_the_cart(live_server, open_page, catalog):
