@@ -79,6 +79,7 @@ class CheckoutForm(PostalAddressForm):
     )
     save_address = forms.BooleanField(label="Save this address to my account", required=False)
     checkout_token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+    field_order = ["email", "phone"]  # as the page shows them (the error summary lists them in this order)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -245,3 +245,16 @@ def test_the_checkout_selects_show_they_are_busy_and_hold_the_pay_button(client)
     for name in ("country", "state"):
         tag = re.search(rf'<select[^>]*name="{name}"[^>]*>', html).group(0)
         assert 'hx-indicator="#shipping-busy"' in tag and 'hx-disabled-elt="#continue-to-payment"' in tag
+
+
+def test_a_refused_review_is_summarised_in_place_and_takes_focus(client):
+    item = factories.product(name="Enamel Mug")
+    shopper = factories.user()
+    factories.paid_order(user=shopper, variant=item.variants.get())
+    client.force_login(shopper)
+    url = reverse("storefront:review", args=[item.slug])
+    for extra in ({}, HTMX):  # the full page without JavaScript, the #review-form partial with it
+        html = client.post(url, {"rating": "0"}, **extra).content.decode()
+        summary = _region(html, "error-summary")
+        assert "Choose a rating" in page_text(summary)
+        assert 'role="alert"' in summary and "autofocus" in summary  # htmx focuses [autofocus] in a swap

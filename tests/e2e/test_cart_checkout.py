@@ -93,6 +93,23 @@ def test_a_cart_line_remove_is_disabled_while_it_runs(live_server, open_page, ca
     expect(page.locator("#cart-status")).to_have_text("Removed Olive Wood Board from your cart.")
 
 
+def test_changing_the_country_holds_the_pay_button_until_the_totals_follow(live_server, open_page, catalog):
+    page = open_page()
+    _fill_cart(live_server, page, catalog["wood"])
+    page.goto(f"{live_server.url}/checkout/")
+    held = []
+    page.route("**/checkout/", lambda route: held.append(route) if route.request.method == "POST" else route.continue_())
+    page.get_by_label("Country").select_option("GB")
+    pay = page.get_by_role("button", name="Continue to payment")
+    expect(pay).to_be_disabled()
+    expect(page.locator("#shipping-busy")).to_be_visible()
+    expect(page.locator("#state-field")).to_have_attribute("aria-busy", "true")
+    held[0].continue_()
+    expect(pay).to_be_enabled()
+    expect(page.locator("#shipping-busy")).to_be_hidden()
+    expect(page.get_by_label("Postcode")).to_be_visible()  # the fields followed the country
+
+
 # --- The cart notification ----------------------------------------------------
 
 
