@@ -110,6 +110,22 @@ def test_changing_the_country_holds_the_pay_button_until_the_totals_follow(live_
     expect(page.get_by_label("Postcode")).to_be_visible()  # the fields followed the country
 
 
+def test_search_suggestions_show_a_spinner_and_leave_the_box_to_type_in(live_server, open_page, catalog):
+    page = open_page()
+    page.goto(live_server.url + "/")
+    held = []
+    page.route("**/search/suggest/**", lambda route: held.append(route))
+    box = page.get_by_role("combobox", name="Search products")
+    box.fill("mug")
+    expect(page.locator("#search-busy")).to_be_visible()
+    expect(box).to_be_enabled()
+    assert _active(page)["id"] == "site-search"
+    held[0].continue_()
+    expect(page.locator("#search-suggestions")).to_contain_text("Stoneware Mug")
+    expect(page.locator("#search-busy")).to_be_hidden()
+    assert _active(page)["id"] == "site-search"
+
+
 # --- The cart notification ----------------------------------------------------
 
 
