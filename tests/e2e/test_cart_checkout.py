@@ -285,3 +285,29 @@ def test_the_checkout_shows_the_order_before_the_pay_button(live_server, open_pa
     else:
         assert summary["x"] >= email["x"] + email["width"]  # the right column
         assert summary["y"] < pay["y"] and abs(summary["y"] - email["y"]) < 200  # beside the details, at the top
+
+
+# --- The thank-you page ---------------------------------------------------------------
+
+
+def test_the_thank_you_page_shows_what_was_ordered_on_a_phone(shop, stripe_fake, open_page, catalog):
+    page = open_page(viewport=PHONE)
+    _fill_cart(shop, page, catalog["wood"], catalog["wood"])
+    page.get_by_role("link", name="Checkout").click()
+    page.get_by_label("Email").fill("ada@example.com")
+    page.get_by_label("Full name").fill("Ada Lovelace")
+    page.get_by_label("Address", exact=True).fill("12 Analytical Row")
+    page.get_by_label("City").fill("London")
+    page.get_by_label("Country").select_option("GB")
+    page.get_by_label("Postcode").fill("N1 9GU")
+    page.get_by_role("button", name="Continue to payment").click()
+    expect(page).to_have_url(re.compile(re.escape(stripe_fake.base_url) + r"/pay/cs_"))
+    page.get_by_role("button", name="Pay").click()
+    expect(page.get_by_role("heading", name="Thank you for your order!")).to_be_visible()
+    summary = page.get_by_role("region", name="Order summary")
+    expect(summary).to_contain_text("Olive Wood Board")
+    expect(summary.get_by_role("row", name=re.compile("Olive Wood Board"))).to_contain_text("$70.00")
+    expect(summary).to_contain_text(re.compile(r"Total\s*\$70\.00"))
+    expect(page.get_by_role("complementary", name="Shipping to")).to_contain_text("12 Analytical Row")
+    box = summary.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]  # no sideways scrolling
