@@ -164,5 +164,10 @@ def related_products(*, product: Product, limit: int = 4) -> list[Product]:
     ))
 
 
+def featured_products(*, limit: int = 4) -> list[Product]:
+    """The newest featured products, as cards show them: what an empty cart suggests."""
+    return with_card_data(list(product_cards().filter(featured=True).order_by("-created", "-id")[:limit]))
+
+
 def sitemap_products() -> QuerySet[Product]:
     return visible_products().only("slug", "updated").order_by("id")

@@ -16,11 +16,18 @@ pytestmark = pytest.mark.django_db
 # --- Quantities and the cart -------------------------------------------------
 
 
-@pytest.mark.parametrize("raw", ["-1", "0", "1.5", "abc", "", "1e3", "1000000000", " "])
+@pytest.mark.parametrize("raw", ["-1", "1.5", "abc", "", "1e3", "1000000000", " "])
 def test_bad_quantities_are_refused_with_a_message(raw):
     form = CartQuantityForm(QueryDict(f"quantity={raw}"))
     assert not form.is_valid()
     assert "Quantity must" in form.first_error()
+
+
+def test_a_cart_line_takes_zero_but_adding_zero_is_refused():
+    form = CartQuantityForm(QueryDict("quantity=0"))
+    assert form.is_valid() and form.cleaned_data["quantity"] == 0
+    form = AddToCartForm(QueryDict("variant=7&quantity=0"))
+    assert form.first_error() == "Quantity must be at least 1. To take an item out, use Remove."
 
 
 def test_a_repeated_quantity_field_is_refused():
@@ -90,6 +97,15 @@ def test_cart_update_and_remove():
     assert cart.quantity_of(variant.pk) == 4
     cart_remove(cart=cart, variant_id=variant.pk)
     assert not cart
+
+
+def test_cart_update_to_zero_removes_the_line():
+    variant = factories.variant(stock=5)
+    cart = factories.cart()
+    cart_add(cart=cart, variant_id=variant.pk, quantity=2)
+    message = cart_update(cart=cart, variant_id=variant.pk, quantity=0)
+    assert message == f"Removed {variant.display_name} from your cart."
+    assert not cart.quantity_of(variant.pk)
 
 
 def test_lines_that_went_out_of_stock_or_inactive_are_flagged_and_block_checkout():
