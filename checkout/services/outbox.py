@@ -44,6 +44,14 @@ def email_queue(*, order: Order, kind: str) -> OutboxEmail | None:
     return email
 
 
+def email_queue_message(*, kind: str, to: str, subject: str, text: str, html: str) -> OutboxEmail:
+    """Write an email that is about no order (an account's confirmation link, a password reset)
+    into the outbox; it is sent after the caller's transaction commits, like every customer email."""
+    email = OutboxEmail.objects.create(kind=kind, to=to, subject=subject, body_text=text, body_html=html)
+    _email_enqueue_after_commit(email.pk)
+    return email
+
+
 @db_task(retries=6, retry_delay=15, retry_backoff=2)
 def send_email(email_id: int) -> None:
     """Send one outbox row; an SMTP error raises, and huey retries with backoff."""
