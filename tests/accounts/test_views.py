@@ -194,3 +194,20 @@ def test_admin_login_goes_through_the_rate_limited_sign_in(client):
 def test_a_signed_in_non_staff_user_cannot_reach_the_admin(client, shopper):
     assert client.get("/admin/").status_code in (302, 403)
     assert client.get("/admin/login/").status_code == 403
+
+
+ENTRANCE_PAGES = [
+    "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/accounts/password/reset/done/",
+    "/accounts/confirm-email/", "/accounts/confirm-email/not-a-key/", "/accounts/password/reset/key/1-not-a-key/",
+]
+
+
+@pytest.mark.parametrize("path", ENTRANCE_PAGES)
+def test_every_sign_in_page_is_in_the_shop_layout_with_its_links_styled(client, path):
+    response = client.get(path, follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "allauth/layouts/entrance.html" in [t.name for t in response.templates]
+    assert re.search(r"<title>[^<]*· Northwind Goods</title>", html)
+    assert 'class="card prose-links' in html  # allauth's plain links are the shop's underlined links
+    assert "Track an order" in html  # the shop's footer
