@@ -82,3 +82,18 @@ def test_signing_up_again_with_a_known_address_says_so_by_email(client, mailoutb
     [message] = mailoutbox
     assert message.subject == "Northwind Goods: You already have an account"
     assert f"{BASE}/accounts/password/reset/" in message.body
+
+
+def test_a_sent_account_email_keeps_no_sign_in_link_for_staff_to_read(client, admin_client, mailoutbox,
+                                                                      django_capture_on_commit_callbacks):
+    factories.user(email="ada@example.com", password=PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "ada@example.com"})
+    link = _link(mailoutbox[0].body, "/accounts/password/reset/key/")
+    row = OutboxEmail.objects.get()
+    assert row.status == OutboxEmail.Status.SENT and row.subject == "Northwind Goods: Choose a new password"
+    page = admin_client.get(reverse("admin:checkout_outboxemail_change", args=[row.pk])).content.decode()
+    assert link.removeprefix(BASE) not in page and "Not kept after sending" in page
+    response = admin_client.post(reverse("admin:checkout_outboxemail_changelist"),
+                                 {"action": "resend", "_selected_action": [row.pk]}, follow=True)
+    assert "its link is not kept" in response.content.decode() and len(mailoutbox) == 1
