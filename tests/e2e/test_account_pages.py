@@ -88,3 +88,32 @@ def test_the_admin_order_list_shows_status_payment_total_and_review_at_1280_px(l
             box = cells.nth(i).bounding_box()
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (column, box)
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing to scroll sideways to
+
+
+def test_a_shopper_finds_the_returns_policy_from_the_footer_and_the_checkout(live_server, sized_page):
+    from demo.pages import pages_load
+    from demo.pricing import pricing_load
+    from storefront.listing_data import product_listing_refresh
+
+    pricing_load()
+    pages_load()
+    variant = factories.variant(stock=5, price="30.00", name="Canvas Tote")
+    product_listing_refresh(product_ids=[variant.product_id])
+    sized_page.goto(live_server.url + "/")
+    footer = sized_page.locator("footer")
+    footer.get_by_role("link", name="Free 30-day returns").click()
+    expect(sized_page.get_by_role("heading", level=1)).to_have_text("Free 30-day returns")
+    expect(sized_page.locator("main")).to_contain_text("within 30 days of delivery for a full refund")
+    footer.get_by_role("link", name="Shipping").click()
+    expect(sized_page.locator("main")).to_contain_text("Standard: $5.00, free on orders over $75.00")
+
+    sized_page.goto(live_server.url + variant.product.get_absolute_url())
+    sized_page.get_by_role("button", name="Add to cart", exact=True).click()
+    expect(sized_page.locator("#cart-badge")).to_contain_text("1")  # with htmx, or after the form's redirect
+    sized_page.goto(live_server.url + "/checkout/")
+    policies = sized_page.get_by_role("navigation", name="Our policies")
+    expect(policies).to_be_visible()
+    box = policies.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= sized_page.viewport_size["width"]
+    policies.get_by_role("link", name="Terms of sale").click()
+    expect(sized_page.get_by_role("heading", level=1)).to_have_text("Terms of sale")
