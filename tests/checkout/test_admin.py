@@ -197,5 +197,5 @@ def test_the_ship_pages_use_the_admin_layout(admin_client, paid_order, url_of):
     assert "admin/base_site.html" in names and "admin/base.html" in names
     page = response.content.decode()
     assert "admin/css/forms.css" in page  # the aligned form rows and the submit row are styled
-    assert '<div class="breadcrumbs">' in page and ">Orders</a>" in page
+    assert '<ol class="breadcrumbs">' in page and ">Orders</a>" in page
     assert 'class="submit-row"' in page and 'class="module aligned"' in page
