@@ -137,10 +137,10 @@ def products_shown(request) -> set[int]:
     return getattr(request, _SHOWN_ATTRIBUTE, set())
 
 
-def cached_for_catalog(name: str, build: Callable[[], str]) -> str:
+def cached_for_catalog(name: str, build: Callable[[], str], *, seconds: int | None = None) -> str:
     """A piece of text that depends only on the catalog (e.g. search suggestions), cached
-    under the catalog version for SHOP_PAGE_CACHE_SECONDS; `build` makes it on a miss."""
-    seconds = ttl()
+    under the catalog version for SHOP_PAGE_CACHE_SECONDS (or `seconds`); `build` makes it on a miss."""
+    seconds = ttl() if seconds is None else seconds
     if not seconds:
         return build()
     key = "pagecache:part:" + hashlib.sha256(name.encode()).hexdigest()

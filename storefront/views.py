@@ -28,7 +28,7 @@ from storefront.models import Page, Product
 from storefront.pages import page_blocks
 from storefront.product_page import product_page, product_query
 from storefront.reviews import ReviewData, review_save
-from storefront.search import search_suggestions
+from storefront.search import no_results_help, search_suggestions
 from storefront.selectors import review_of, user_can_review, wishlist_ids, wishlist_products
 
 LISTING_SORTS = [(k, v) for k, v in SORTS.items() if k != "relevance"]
@@ -131,6 +131,10 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     if listing is not None:
         context |= _listing_context(request, listing, path=path)
+        if not listing.total and not filters.active:
+            # Nothing to filter: other spellings, popular products and the categories instead.
+            context["no_results"] = help_ = no_results_help(query=filters.query)
+            page_shows(request, (item.pk for item in help_.popular))
     return _render_listing(request, "storefront/search.html", context)
 
 

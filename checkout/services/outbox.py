@@ -2,6 +2,7 @@
 sent after the commit by a huey task, claimed with a conditional update, swept if left behind."""
 
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -65,13 +66,26 @@ def _email_enqueue_after_commit(email_id: int) -> None:
     transaction.on_commit(lambda: send_email(email_id), robust=True)
 
 
+def smtp_refused_for_good(error: Exception) -> bool:
+    """True when the mail server said no for good (an SMTP 5xx reply: unknown mailbox, message refused).
+
+    Sending the same message again would get the same answer, so it is not retried; a 4xx reply
+    ("mailbox busy, try later"), a timeout or a dropped connection is retried.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    return isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600
+
+
 def email_send(*, email_id: int) -> bool:
     """Send one outbox row, at most once per claim. True if this call sent it.
 
     The row is claimed with a conditional update (queued → sending): a second
     worker, or the sweep, finds nothing to claim. An SMTP error puts the row back
     to queued with the error and raises, so the task retries with backoff; after
-    OUTBOX_MAX_ATTEMPTS it is marked failed for staff.
+    OUTBOX_MAX_ATTEMPTS it is marked failed for staff. A permanent refusal (5xx) is
+    marked failed at once, noted on the order for staff, and not retried.
     """
     claimed = OutboxEmail.objects.filter(pk=email_id, status=OutboxEmail.Status.QUEUED).update(
         status=OutboxEmail.Status.SENDING, attempts=F("attempts") + 1, updated=timezone.now()
@@ -86,6 +100,9 @@ def email_send(*, email_id: int) -> bool:
     try:
         message.send()
     except Exception as error:
+        if smtp_refused_for_good(error):
+            _email_refused(email=email, error=error)
+            return False
         status = OutboxEmail.Status.FAILED if email.attempts >= OUTBOX_MAX_ATTEMPTS else OutboxEmail.Status.QUEUED
         OutboxEmail.objects.filter(pk=email_id).update(status=status, last_error=f"{type(error).__name__}: {error}"[:2000])
         logger.warning("Email %s (%s to %s) failed, attempt %d: %s", email_id, email.kind, email.to, email.attempts, error)
@@ -106,6 +123,16 @@ def email_send(*, email_id: int) -> bool:
         )
     logger.info("Email %s (%s) sent to %s", email_id, email.kind, email.to)
     return True
+
+
+def _email_refused(*, email: OutboxEmail, error: Exception) -> None:
+    reason = f"{type(error).__name__}: {error}"[:2000]
+    OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxEmail.Status.FAILED, last_error=reason)
+    logger.warning("Email %s (%s to %s) refused for good, not retried: %s", email.pk, email.kind, email.to, error)
+    if email.order_id:
+        order_note_add(order=email.order, kind=OrderEvent.Kind.EMAIL,
+                       note=f"{email.get_kind_display()} email to {email.to} was refused by the mail server and "
+                            f"will not be retried; check the address, then resend it from the outbox.")
 
 
 def email_resend(*, email: OutboxEmail, actor=None) -> None:
