@@ -297,8 +297,7 @@ MAILERS = {
 }
 if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"].setdefault("timeout", 20)
-DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="shop@localhost")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The sender (DEFAULT_FROM_EMAIL) is set under "The shop", after SHOP_NAME.
 
 # --- Security ---------------------------------------------------------------
 # Heroku's router terminates TLS and says so in X-Forwarded-Proto.
@@ -345,7 +344,11 @@ STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
 
 # --- The shop ---------------------------------------------------------------
 SHOP_NAME = env.str("SHOP_NAME", default="Northwind Goods")
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SHOP_NAME}] "
+# The sender of every email, the outbox's and allauth's alike: "Shop Name <address>" unless the variable names one.
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default=f"{SHOP_NAME} <shop@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# allauth's subjects read like the order emails': "Northwind Goods: Choose a new password".
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SHOP_NAME}: "
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="usd").lower()
 # Absolute address used in emails (receipt links), canonical and Open Graph URLs, e.g. https://shop.example.com.
 # Unset in development it is the address runserver serves on (`make run PORT=8123`, `manage.py runserver 8123`).

@@ -45,6 +45,17 @@ def email_queue(*, order: Order, kind: str) -> OutboxEmail | None:
     return email
 
 
+ACCOUNT_BODY_GONE = "Not kept after sending: it carried a sign-in link. The shopper can ask for a new email."
+
+
+def email_queue_message(*, kind: str, to: str, subject: str, text: str, html: str) -> OutboxEmail:
+    """Write an email that is about no order (an account's confirmation link, a password reset)
+    into the outbox; it is sent after the caller's transaction commits, like every customer email."""
+    email = OutboxEmail.objects.create(kind=kind, to=to, subject=subject, body_text=text, body_html=html)
+    _email_enqueue_after_commit(email.pk)
+    return email
+
+
 @db_task(retries=6, retry_delay=15, retry_backoff=2)
 def send_email(email_id: int) -> None:
     """Send one outbox row; an SMTP error raises, and huey retries with backoff."""
@@ -97,7 +108,12 @@ def email_send(*, email_id: int) -> bool:
         logger.warning("Email %s (%s to %s) failed, attempt %d: %s", email_id, email.kind, email.to, email.attempts, error)
         raise
     now = timezone.now()
-    OutboxEmail.objects.filter(pk=email_id).update(status=OutboxEmail.Status.SENT, sent_at=now, last_error="")
+    sent = {"status": OutboxEmail.Status.SENT, "sent_at": now, "last_error": ""}
+    if email.kind == OutboxEmail.Kind.ACCOUNT:
+        # A confirmation or password-reset link signs its holder in: once sent, it is not kept where staff
+        # (who may hold fewer rights than the account) could read it in the admin.
+        sent |= {"body_text": ACCOUNT_BODY_GONE, "body_html": f"<p>{ACCOUNT_BODY_GONE}</p>"}
+    OutboxEmail.objects.filter(pk=email_id).update(**sent)
     if email.order_id:
         if email.kind == OutboxEmail.Kind.RECEIPT:
             Order.objects.filter(pk=email.order_id, receipt_sent_at__isnull=True).update(receipt_sent_at=now)
@@ -121,6 +137,9 @@ def _email_refused(*, email: OutboxEmail, error: Exception) -> None:
 
 def email_resend(*, email: OutboxEmail, actor=None) -> None:
     """Staff ask for an email to go out again (a failed one, or a receipt the customer lost)."""
+    if email.kind == OutboxEmail.Kind.ACCOUNT and email.status == OutboxEmail.Status.SENT:
+        raise CheckoutError(f"The account email to {email.to} was sent and its link is not kept: "
+                            "the shopper can ask for a new one on the sign-in page.")
     with transaction.atomic():
         updated = OutboxEmail.objects.filter(pk=email.pk).exclude(status=OutboxEmail.Status.SENDING).update(
             status=OutboxEmail.Status.QUEUED, last_error=""
