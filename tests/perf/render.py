@@ -139,6 +139,9 @@ def pick_pages() -> dict[str, str]:
         "search ?q=tshrit (typo)": "/search/?q=tshrit",
         "product (one variant)": f"/p/{product(rating_count__gte=3, variants__stock__gt=0)}/",
         "product (many variants)": f"/p/{many_variants}/",
+        # The cart path: the visitor's cart holds CART_LINES lines (a guest gets them first).
+        "cart (3 lines)": "/cart/",
+        "add to cart (htmx)": "POST /cart/add/",
     }
 
 
@@ -159,13 +162,45 @@ def shopper_client():
     return client
 
 
+CART_LINES = 3
+
+
+def cart_variants(count: int, offset: int = 0) -> list[int]:
+    """Variants with plenty of stock, in a fixed order: the carts' lines and what add-to-cart adds."""
+    from storefront.models import Variant
+
+    ids = Variant.objects.filter(stock__gt=50, active=True, product__active=True).order_by("id")
+    return list(ids.values_list("id", flat=True)[offset:offset + count])
+
+
+def with_cart(client, signed_in: bool):
+    """The visitor's cart set to CART_LINES lines of one each (a guest's through the add-to-cart form)."""
+    from checkout.models import Cart, CartLine
+
+    lines = cart_variants(CART_LINES)
+    if signed_in:
+        cart, _ = Cart.objects.get_or_create(user_id=client.session["_auth_user_id"])
+        CartLine.objects.filter(cart=cart).delete()
+        CartLine.objects.bulk_create(CartLine(cart=cart, variant_id=v, quantity=1) for v in lines)
+    else:
+        for variant in lines:
+            client.post("/cart/add/", {"variant": variant, "quantity": 1})
+    return client
+
+
 def measure(client, meter: Meter, url: str, requests: int, warmup: int) -> dict:
     samples = []
+    method, _, path = url.rpartition(" ")
+    adding = cart_variants(warmup + requests, offset=CART_LINES) if method == "POST" else []
     for i in range(warmup + requests):
         meter.reset()
         with meter.installed():
             started = time.perf_counter()
-            response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+            if adding:  # a new line each time (htmx), so no line reaches its cap
+                response = client.post(path, {"variant": adding[i], "quantity": 1}, HTTP_HX_REQUEST="true",
+                                       HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+            else:
+                response = client.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
             total = time.perf_counter() - started
         assert response.status_code == 200, (url, response.status_code)
         if i >= warmup:
@@ -193,6 +228,8 @@ def one_run(pages: dict[str, str], requests: int, warmup: int) -> dict:
     for visitor, make in visitors.items():
         for name, url in pages.items():
             client = make()  # a guest without a session for every page, as the page cache would see one
+            if "cart" in name:
+                client = with_cart(client, signed_in=visitor == "signed-in")
             results[f"{name} | {visitor}"] = measure(client, meter, url, requests, warmup)
             r = results[f"{name} | {visitor}"]
             print(f"  {visitor:<9} {name:<38} {r['total']:6.1f} ms  sql {r['sql']:5.1f}  "
