@@ -195,23 +195,23 @@ def measure(client, meter: Meter, url: str, requests: int, warmup: int) -> dict:
     for i in range(warmup + requests):
         meter.reset()
         with meter.installed():
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             if adding:  # a new line each time (htmx), so no line reaches its cap
                 response = client.post(path, {"variant": adding[i], "quantity": 1}, HTTP_HX_REQUEST="true",
                                        HTTP_ACCEPT_ENCODING="gzip, deflate, br")
             else:
                 response = client.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
-            total = time.perf_counter() - started
+            total, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         assert response.status_code == 200, (url, response.status_code)
         if i >= warmup:
             samples.append({
                 "total": total, "sql": meter.sql, "template": meter.template - meter.sql_in_template,
-                "queries": meter.queries,
+                "queries": meter.queries, "cpu": cpu,
             })
     wire = response.content
     html = gzip.decompress(wire) if response.get("Content-Encoding") == "gzip" else wire
     result = {key: statistics.median(s[key] for s in samples) * (1 if key == "queries" else 1000)
-              for key in ("total", "sql", "template", "queries")}
+              for key in ("total", "sql", "template", "queries", "cpu")}
     result["other"] = result["total"] - result["sql"] - result["template"]
     result["html_kb"] = len(html) / 1024
     result["wire_kb"] = len(wire) / 1024
@@ -233,7 +233,7 @@ def one_run(pages: dict[str, str], requests: int, warmup: int) -> dict:
             results[f"{name} | {visitor}"] = measure(client, meter, url, requests, warmup)
             r = results[f"{name} | {visitor}"]
             print(f"  {visitor:<9} {name:<38} {r['total']:6.1f} ms  sql {r['sql']:5.1f}  "
-                  f"tpl {r['template']:5.1f}  other {r['other']:5.1f}  q {r['queries']:.0f}  "
+                  f"tpl {r['template']:5.1f}  other {r['other']:5.1f}  cpu {r['cpu']:5.1f}  q {r['queries']:.0f}  "
                   f"{r['html_kb']:.1f} KB html, {r['wire_kb']:.1f} KB wire", flush=True)
     return results
 
@@ -295,15 +295,15 @@ def main() -> None:
         print(f"run {n + 1} of {args.runs}", flush=True)
         runs.append(one_run(pages, args.requests, args.warmup))
 
-    rows = ["| page | visitor | total ms | SQL ms | templates ms | other ms | queries | HTML KB | wire KB |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    rows = ["| page | visitor | total ms | SQL ms | templates ms | other ms | CPU ms | queries | HTML KB | wire KB |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     summary = {}
     for key in runs[0]:
         med = {f: statistics.median(r[key][f] for r in runs) for f in runs[0][key]}
         summary[key] = med
         page, visitor = key.split(" | ")
         rows.append(f"| {page} | {visitor} | {med['total']:.1f} | {med['sql']:.1f} | {med['template']:.1f} | "
-                    f"{med['other']:.1f} | {med['queries']:.0f} | {med['html_kb']:.1f} | {med['wire_kb']:.1f} |")
+                    f"{med['other']:.1f} | {med['cpu']:.1f} | {med['queries']:.0f} | {med['html_kb']:.1f} | {med['wire_kb']:.1f} |")
     header = (f"Machine: {machine()}. In-process (Django test Client, the full middleware stack), PostgreSQL "
               f"database {args.db}, DEBUG off, SHOP_PAGE_CACHE_SECONDS=0; median of {args.requests} requests "
               f"after {args.warmup} warm-up, {'median of ' + str(args.runs) + ' runs' if args.runs > 1 else '1 run'}.")
