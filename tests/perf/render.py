@@ -1,7 +1,7 @@
 """Server time of rendered catalog pages, in-process, on PostgreSQL with the 10,000-product catalog.
 
     .venv/bin/python tests/perf/render.py [--prepare] [--reseed] [--requests 40] [--warmup 5] [--runs 3]
-        [--only "category,product"] [--db shop_listing_perf]
+        [--only "category,product"] [--db shop_listing_perf] [--page-cache 60]
 
 What it does:
 
@@ -11,15 +11,18 @@ What it does:
    it runs VACUUM ANALYZE (as autovacuum would after a migration's bulk update) and collects the
    static files (the pages link to their hashed names).
 2. Loads Django in this process with load.py's production settings (DEBUG off, so templates
-   are cached; Redis cache and sessions on `--redis-url`) and the page cache off
-   (SHOP_PAGE_CACHE_SECONDS=0): every page is rendered, as for a signed-in shopper.
+   are cached; Redis cache on `--redis-url`, sessions in the database) and the page cache off
+   (SHOP_PAGE_CACHE_SECONDS=0): every page is rendered. With `--page-cache 60` it is on, and
+   the catalog pages measured after the warm-up are page-cache hits.
 3. Sends each page through the real middleware stack with Django's test Client (no network,
    no server), for a guest without a session and for a signed-in shopper with a cart and a
    wishlist, `--warmup` times unmeasured and then `--requests` times, and reports the median
    of each figure: total server time, time in SQL (connection.execute_wrapper: the driver's
    execute), time rendering templates less the SQL run inside them, the rest (middleware,
-   views, forms), the query count, and the page's size as HTML and on the wire
-   (Accept-Encoding: gzip).
+   views, forms), this process's CPU time (steadier than the wall clock on a shared machine),
+   the query count, and the page's size as HTML and on the wire (Accept-Encoding: gzip).
+   The cart path: the cart page with three lines (a guest's put in through the add-to-cart
+   form first) and add-to-cart as htmx posts it, a new line each time (a guest with a cart).
 
 With --runs N the whole measurement is repeated N times; the table then shows the median of
 the per-run medians, and the per-run figures are in the JSON file
@@ -48,8 +51,8 @@ DB_NAME = "shop_listing_perf"
 SHOPPER_EMAIL = "render-bench@example.com"
 
 
-def django_setup(db_name: str, redis_url: str) -> None:
-    env = server_env(db_name) | {"REDIS_URL": redis_url, "SHOP_PAGE_CACHE_SECONDS": "0",
+def django_setup(db_name: str, redis_url: str, page_cache_seconds: int = 0) -> None:
+    env = server_env(db_name) | {"REDIS_URL": redis_url, "SHOP_PAGE_CACHE_SECONDS": str(page_cache_seconds),
                                  "DJANGO_SECURE_COOKIES": "false"}
     subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     # Statistics and the visibility map, as autovacuum keeps them after a migration's bulk update.
@@ -276,13 +279,15 @@ def main() -> None:
     parser.add_argument("--db", default=DB_NAME)
     parser.add_argument("--redis-url", default=os.environ.get("PERF_REDIS_URL", "redis://127.0.0.1:6379/12"))
     parser.add_argument("--only", default="", help="comma-separated words; pages whose name has one are run")
+    parser.add_argument("--page-cache", type=int, default=0, metavar="SECONDS",
+                        help="page cache on: catalog pages after the warm-up are hits (default 0: every page rendered)")
     parser.add_argument("--profile", default="", metavar="URL", help="print a cProfile of this page instead")
     parser.add_argument("--signed-in", action="store_true", help="with --profile: as the signed-in shopper")
     args = parser.parse_args()
 
     if args.prepare or args.reseed:
         prepare(args.reseed, args.db)
-    django_setup(args.db, args.redis_url)
+    django_setup(args.db, args.redis_url, args.page_cache)
     if args.profile:
         profile(args.profile, args.signed_in, args.requests)
         return
@@ -305,7 +310,7 @@ def main() -> None:
         rows.append(f"| {page} | {visitor} | {med['total']:.1f} | {med['sql']:.1f} | {med['template']:.1f} | "
                     f"{med['other']:.1f} | {med['cpu']:.1f} | {med['queries']:.0f} | {med['html_kb']:.1f} | {med['wire_kb']:.1f} |")
     header = (f"Machine: {machine()}. In-process (Django test Client, the full middleware stack), PostgreSQL "
-              f"database {args.db}, DEBUG off, SHOP_PAGE_CACHE_SECONDS=0; median of {args.requests} requests "
+              f"database {args.db}, DEBUG off, SHOP_PAGE_CACHE_SECONDS={args.page_cache}; median of {args.requests} requests "
               f"after {args.warmup} warm-up, {'median of ' + str(args.runs) + ' runs' if args.runs > 1 else '1 run'}.")
     print("\n" + header + "\n\n" + "\n".join(rows))
     RESULTS.mkdir(exist_ok=True)
