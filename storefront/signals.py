@@ -9,7 +9,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from core.pagecache import bump_catalog_version, bump_product_versions
-from storefront.catalog import CATEGORY_TREE_KEY
+from storefront.catalog import CATEGORY_TREE_KEY, category_tree_forget
 from storefront.pages import PAGE_LINKS_KEY
 from storefront.models import (
     Category,
@@ -29,6 +29,7 @@ from storefront.wishlist import wishlist_add_pending
 
 @receiver([post_save, post_delete], sender=Category)
 def forget_category_tree(sender, **kwargs) -> None:
+    category_tree_forget()
     try:
         cache.delete(CATEGORY_TREE_KEY)
     except Exception:  # the cache fails open; the tree expires within the hour anyway

@@ -118,3 +118,33 @@ def test_lines_that_went_out_of_stock_or_inactive_are_flagged_and_block_checkout
     assert "Sold out" in problems[a.pk]
     assert "No longer available" in problems[b.pk]
     assert not summary.can_checkout
+
+
+# --- A signed-in shopper's cart (in the database) ------------------------------
+
+
+def test_a_line_another_request_added_meanwhile_is_updated_not_duplicated():
+    from checkout.cart import DatabaseCart
+    from checkout.models import CartLine
+
+    shopper, mug = factories.user(), factories.variant(stock=10)
+    this_tab, other_tab = DatabaseCart(shopper), DatabaseCart(shopper)
+    assert this_tab.quantity_of(mug.pk) == 0  # read before the other tab adds the mug
+    other_tab.set(mug.pk, 1)
+    this_tab.set(mug.pk, 2)
+    assert list(CartLine.objects.filter(cart__user=shopper).values_list("variant_id", "quantity")) == [(mug.pk, 2)]
+    assert DatabaseCart(shopper).count() == 2
+
+
+def test_the_count_after_a_change_is_what_the_change_wrote():
+    from checkout.cart import DatabaseCart
+
+    shopper, mug, tee = factories.user(), factories.variant(stock=10), factories.variant(stock=10)
+    cart = DatabaseCart(shopper)
+    cart_add(cart=cart, variant_id=mug.pk, quantity=2)
+    cart_add(cart=cart, variant_id=tee.pk, quantity=1)
+    assert cart.count() == 3
+    cart.remove(mug.pk)
+    assert cart.quantities() == {tee.pk: 1} == DatabaseCart(shopper).quantities()
+    cart.clear()
+    assert cart.count() == 0 == DatabaseCart(shopper).count()
