@@ -243,8 +243,35 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
+# Product pictures and their renditions. Local files under MEDIA_ROOT (served at /media/) unless
+# AWS_STORAGE_BUCKET_NAME is set: then an S3-API bucket (AWS S3, Cloudflare R2, MinIO, Backblaze B2…,
+# via AWS_S3_ENDPOINT_URL), which every web and worker process shares. Objects are written once under
+# names that are never reused for other content (file_overwrite=False), so they are sent with a year's
+# immutable Cache-Control; URLs are plain (unsigned) links: pages are cached, a signature would expire.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+if AWS_STORAGE_BUCKET_NAME:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            "file_overwrite": False,
+            "querystring_auth": False,
+            "default_acl": None,  # the bucket's policy (or R2's public domain) makes objects readable
+            "object_parameters": {"CacheControl": MEDIA_CACHE_CONTROL},
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         # Hashed, compressed files in production; plain files in debug and tests.
         "BACKEND": (
