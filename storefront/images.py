@@ -46,19 +46,24 @@ def original_name_of(rendition: str) -> str | None:
     return str(path.parent.parent / f"{parts[0]}.{parts[1]}")
 
 
-def renditions_for_file(*, name: str, width: int | None = None,
-                        widths: tuple[int, ...] = RENDITION_WIDTHS) -> dict[str, str]:
+def renditions_for_file(*, name: str, width: int | None = None, widths: tuple[int, ...] = RENDITION_WIDTHS,
+                        data: bytes | None = None, present: set[str] | None = None) -> dict[str, str]:
     """Resized WebP copies of the stored picture `name` (original `width` px wide),
-    narrower than the original; files already made are reused, never redrawn."""
+    narrower than the original; files already made are reused, never redrawn.
+
+    A bulk caller (seed_demo) may pass the original's bytes (`data`, no download) and the names it knows
+    are stored (`present`, no existence check per rendition).
+    """
     made: dict[str, str] = {}
     source = None
     for target in widths:
         if width and target >= width:
             continue
         rendition = _rendition_name(name, target)
-        if not default_storage.exists(rendition):
+        stored = rendition in present if present is not None else default_storage.exists(rendition)
+        if not stored:
             if source is None:
-                with default_storage.open(name, "rb") as fh:
+                with io.BytesIO(data) if data is not None else default_storage.open(name, "rb") as fh:
                     picture = Image.open(fh)
                     picture.load()
                 # Phones store pixels as the sensor saw them and say "rotate me" in EXIF.
