@@ -57,7 +57,7 @@ def shops(tmp_path, s3_server, settings):
             yield Shops(*bases, bucket)
         finally:
             for process in started:
-                stop(process)
+                print(stop(process)[-3000:])  # shown when a test fails
         for name in ("a", "b", "worker"):  # nothing reached a server's own disk
             assert not any((tmp_path / name / "media").rglob("*.*")), name
 
