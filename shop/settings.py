@@ -8,6 +8,7 @@ refuse to start on those defaults.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.csp import CSP
@@ -270,6 +271,23 @@ if AWS_STORAGE_BUCKET_NAME:
 else:
     MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 
+
+def _media_origins(options: dict) -> list[str]:
+    """Where pages' <img> links to the bucket point (for the CSP's img-src): the custom domain, else
+    the endpoint (path-style, or the bucket as its subdomain), else AWS's addresses for the bucket."""
+    if options.get("custom_domain"):
+        return [f"https://{options['custom_domain'].strip('/')}"]
+    if options.get("endpoint_url"):
+        endpoint = urlsplit(options["endpoint_url"])
+        host = endpoint.netloc
+        is_ip = host.split(":")[0].replace(".", "").isdigit()
+        return [f"{endpoint.scheme}://{host}"] + ([] if is_ip else [f"{endpoint.scheme}://*.{host}"])
+    bucket, region = options["bucket_name"], options.get("region_name")
+    return [f"https://{bucket}.s3.amazonaws.com"] + ([f"https://{bucket}.s3.{region}.amazonaws.com"] if region else [])
+
+
+MEDIA_ORIGINS = _media_origins(MEDIA_STORAGE["OPTIONS"]) if AWS_STORAGE_BUCKET_NAME else []
+
 STORAGES = {
     "default": MEDIA_STORAGE,
     "staticfiles": {
@@ -339,7 +357,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],  # style attributes in emails' previews and the admin
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],  # product pictures in a bucket are on its host
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

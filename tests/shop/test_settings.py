@@ -192,3 +192,18 @@ def test_production_refuses_a_bucket_it_could_not_use(change, named):
     assert result.returncode != 0
     out = result.stdout + result.stderr
     assert named in out and "Traceback" not in out
+
+
+@pytest.mark.parametrize(("bucket_env", "origins"), [
+    (MEDIA_BUCKET, ["https://media.example.com"]),
+    ({k: v for k, v in MEDIA_BUCKET.items() if k != "AWS_S3_CUSTOM_DOMAIN"},
+     ["https://acc.r2.cloudflarestorage.com", "https://*.acc.r2.cloudflarestorage.com"]),
+    ({k: v for k, v in MEDIA_BUCKET.items() if k not in ("AWS_S3_CUSTOM_DOMAIN", "AWS_S3_ENDPOINT_URL")}
+     | {"AWS_S3_REGION_NAME": "eu-west-1"},
+     ["https://shop-media.s3.amazonaws.com", "https://shop-media.s3.eu-west-1.amazonaws.com"]),
+])
+def test_pictures_in_a_bucket_are_allowed_by_the_content_security_policy(bucket_env, origins):
+    code = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','shop.settings'); django.setup();"
+            "from django.conf import settings as s; print(' '.join(s.SECURE_CSP['img-src']))")
+    result = run(["-c", code], PRODUCTION | bucket_env)
+    assert result.stdout.split() == ["'self'", "data:", *origins], result.stderr
