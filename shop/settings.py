@@ -253,7 +253,7 @@ AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
 if AWS_STORAGE_BUCKET_NAME:
     MEDIA_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "core.storage.BucketStorage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,

@@ -153,3 +153,16 @@ def test_the_environment_variables_choose_the_same_storage_as_these_tests(s3_ser
                             timeout=60)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == s3_storage(s3_server, "a-bucket")
+
+
+@pytest.mark.parametrize("location", ["", "staging"])
+def test_links_are_the_ones_botocore_makes(s3_server, location):
+    from storages.backends.s3 import S3Storage
+
+    from core.storage import BucketStorage
+
+    options = s3_storage(s3_server, "links")["OPTIONS"] | {"location": location}
+    ours, theirs = BucketStorage(**options), S3Storage(**options)
+    for name in ("products/mug.jpg", "products/renditions/mug-jpg-240.webp", "products/a b~c+d.JPG"):
+        assert ours.url(name) == theirs.url(name)
+    assert ours.url("products/mug.jpg").startswith(f"{s3_server.endpoint}/links/{location}")

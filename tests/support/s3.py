@@ -87,7 +87,7 @@ def s3_storage(server: S3Server, bucket: str) -> dict:
     """STORAGES["default"] as shop/settings.py builds it from `server.env(bucket)`."""
     from django.conf import settings
 
-    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+    return {"BACKEND": "core.storage.BucketStorage", "OPTIONS": {
         "bucket_name": bucket, "endpoint_url": server.endpoint, "region_name": REGION,
         "access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "custom_domain": None, "location": "",
         "file_overwrite": False, "querystring_auth": False, "default_acl": None,
