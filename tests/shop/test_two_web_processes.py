@@ -48,16 +48,19 @@ def shops(tmp_path, s3_server, settings):
                                                workers=1, cwd=tmp_path / name)
                 started.append(process)
                 bases.append(base)
-            (tmp_path / "worker").mkdir()
+            (tmp_path / "worker" / "media").mkdir(parents=True)
+            worker_log = (tmp_path / "worker.log").open("w")  # a file, not a pipe nobody reads
             started.append(subprocess.Popen(
                 [sys.executable, str(ROOT / "manage.py"), "run_huey", "--workers", "1"], cwd=tmp_path / "worker",
                 env=env | {"PYTHONPATH": str(ROOT), "DJANGO_MEDIA_ROOT": str(tmp_path / "worker" / "media")},
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                stdout=worker_log, stderr=subprocess.STDOUT, text=True,
             ))
             yield Shops(*bases, bucket)
         finally:
             for process in started:
                 print(stop(process)[-3000:])  # shown when a test fails
+            if (tmp_path / "worker.log").exists():
+                print((tmp_path / "worker.log").read_text()[-3000:])
         for name in ("a", "b", "worker"):  # nothing reached a server's own disk
             assert not any((tmp_path / name / "media").rglob("*.*")), name
 

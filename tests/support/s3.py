@@ -5,6 +5,7 @@ Never a silent skip: without moto, or when it does not answer, the tests fail an
 import json
 import subprocess
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 import uuid
@@ -59,8 +60,10 @@ def moto_s3_server() -> Iterator[S3Server]:
     except ImportError as exc:
         pytest.fail(f"The media tests need moto's S3 server: pip install -r requirements.txt ({exc}).")
     port = free_port()
+    # Its log (a line per request) goes to a file: a pipe nobody reads fills up and the server hangs.
+    log = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=log, stderr=subprocess.STDOUT, text=True)
     endpoint = f"http://127.0.0.1:{port}"
 
     def answering() -> bool:
@@ -75,12 +78,14 @@ def moto_s3_server() -> Iterator[S3Server]:
             return False
 
     if not wait_until(answering, timeout=60, interval=0.1) or process.poll() is not None:
-        output = stop(process)
-        pytest.fail(f"moto's S3 server (python -m moto.server) did not start on port {port}:\n{output[-2000:]}")
+        stop(process)
+        log.seek(0)
+        pytest.fail(f"moto's S3 server (python -m moto.server) did not start on port {port}:\n{log.read()[-2000:]}")
     try:
         yield S3Server(endpoint)
     finally:
         stop(process)
+        log.close()
 
 
 def s3_storage(server: S3Server, bucket: str) -> dict:
