@@ -1,5 +1,6 @@
 import hmac
 import logging
+import posixpath
 
 from django.conf import settings
 from django.contrib import admin
@@ -78,7 +79,7 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
     try:
         response = serve(request, path, document_root=settings.MEDIA_ROOT)
     except Http404:
-        original = original_name_of(path)
+        original = original_name_of(posixpath.normpath(path))
         if original is None or not default_storage.exists(original):
             raise
         return redirect(default_storage.url(original))
