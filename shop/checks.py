@@ -103,3 +103,30 @@ def session_store(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         f"Keep sessions in the database: SESSION_ENGINE = {SAFE_SESSION_ENGINE!r}.",
         "E008",
     )]
+
+
+@checks.register(TAG, deploy=False)
+def media_storage(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """With DJANGO_DEBUG off and a bucket set: both halves of a key, and a custom domain that is a bare host.
+    (Pictures on the server's own disk stay allowed: fine for one server that keeps its disk; README, Media.)"""
+    from shop import settings as configured
+
+    if configured.DEBUG or not configured.AWS_STORAGE_BUCKET_NAME:
+        return []
+    errors = []
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        if not configured.env.str(name, default=""):
+            errors.append(_error(
+                f"AWS_STORAGE_BUCKET_NAME is set but {name} is not; pictures could not be uploaded.",
+                f"Set {name} to a key allowed to read, write and delete objects in the bucket "
+                "(for Cloudflare R2: an R2 API token's access key id and secret).",
+                "E020",
+            ))
+    domain = configured.env.str("AWS_S3_CUSTOM_DOMAIN", default="")
+    if "://" in domain or "/" in domain.rstrip("/"):
+        errors.append(_error(
+            f"AWS_S3_CUSTOM_DOMAIN={domain!r} is not a bare host name.",
+            "Give the host name only, e.g. media.example.com or pub-1234.r2.dev (no https://, no path).",
+            "E021",
+        ))
+    return errors

@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 import zlib
 from collections.abc import Callable
 from importlib import import_module
@@ -270,13 +271,18 @@ class _PageCache:
 
     def _render_and_store(self, request: HttpRequest, key: str, version_of_catalog) -> HttpResponse:
         setattr(request, _CANDIDATE, True)
+        started = time.time_ns()
         response = self.get_response(request)
         if response.streaming:
             return response
         body = zlib.compress(response.content) if _storable(request, response, self.audience) else None
-        if body is not None and store_budget_take(len(body)):
-            ids = sorted(products_shown(request))
-            shown = cache.get_many([product_version_key(pk) for pk in ids]) if ids else {}
+        ids = sorted(products_shown(request)) if body is not None else []
+        shown = cache.get_many([product_version_key(pk) for pk in ids]) if ids else {}
+        # A product changed while this page was being rendered (e.g. the worker added a picture's
+        # renditions): the page may show it as it was, so it is not stored under the new version.
+        # (Versions are time.time_ns() of the change, see core.pagecache.bump_product_versions.)
+        changed_meanwhile = any(isinstance(v, int) and v >= started for v in shown.values())
+        if body is not None and not changed_meanwhile and store_budget_take(len(body)):
             _guess_shown(key, ids)
             cache.set(key, {
                 "version": version_of_catalog,

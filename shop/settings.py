@@ -9,6 +9,7 @@ refuse to start on those defaults.
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.csp import CSP
@@ -245,8 +246,52 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
+# Product pictures and their renditions. Local files under MEDIA_ROOT (served at /media/) unless
+# AWS_STORAGE_BUCKET_NAME is set: then an S3-API bucket (AWS S3, Cloudflare R2, MinIO, Backblaze B2…,
+# via AWS_S3_ENDPOINT_URL), which every web and worker process shares. Objects are written once under
+# names that are never reused for other content (file_overwrite=False), so they are sent with a year's
+# immutable Cache-Control; URLs are plain (unsigned) links: pages are cached, a signature would expire.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+if AWS_STORAGE_BUCKET_NAME:
+    MEDIA_STORAGE = {
+        "BACKEND": "core.storage.BucketStorage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            "file_overwrite": False,
+            "querystring_auth": False,
+            "default_acl": None,  # the bucket's policy (or R2's public domain) makes objects readable
+            "object_parameters": {"CacheControl": MEDIA_CACHE_CONTROL},
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+def _media_origins(options: dict) -> list[str]:
+    """Where pages' <img> links to the bucket point (for the CSP's img-src): the custom domain, else
+    the endpoint (path-style, or the bucket as its subdomain), else AWS's addresses for the bucket."""
+    if options.get("custom_domain"):
+        return [f"https://{options['custom_domain'].strip('/')}"]
+    if options.get("endpoint_url"):
+        endpoint = urlsplit(options["endpoint_url"])
+        host = endpoint.netloc
+        is_ip = host.split(":")[0].replace(".", "").isdigit()
+        return [f"{endpoint.scheme}://{host}"] + ([] if is_ip else [f"{endpoint.scheme}://*.{host}"])
+    bucket, region = options["bucket_name"], options.get("region_name")
+    return [f"https://{bucket}.s3.amazonaws.com"] + ([f"https://{bucket}.s3.{region}.amazonaws.com"] if region else [])
+
+
+MEDIA_ORIGINS = _media_origins(MEDIA_STORAGE["OPTIONS"]) if AWS_STORAGE_BUCKET_NAME else []
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         # Hashed, compressed files in production; plain files in debug and tests.
         "BACKEND": (
@@ -319,7 +364,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],  # style attributes in emails' previews and the admin
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],  # product pictures in a bucket are on its host
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -2,7 +2,6 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from shop import views
 from storefront.urls import seo_urlpatterns
@@ -24,6 +23,6 @@ urlpatterns = [
     path("", include("checkout.urls")),
     path("", include("storefront.urls")),
     path("", include(seo_urlpatterns)),  # robots.txt, sitemap.xml
-    # Uploaded product images. Fine for one dyno; put MEDIA on object storage to scale out.
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Uploaded product images on the local disk; with AWS_STORAGE_BUCKET_NAME set, links go to the bucket.
+    re_path(r"^media/(?P<path>.*)$", views.media, name="media"),
 ]

@@ -1,16 +1,21 @@
 import hmac
 import logging
+import posixpath
 
 from django.conf import settings
 from django.contrib import admin
 from django.core.cache import caches
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 from shop.health import health_report
+from storefront.images import original_name_of
 
 logger = logging.getLogger(__name__)
 
@@ -64,3 +69,19 @@ def health_detailed(request: HttpRequest) -> HttpResponse:
         return JsonResponse(report, status=status)
     context = admin.site.each_context(request) | {"title": "System health", "report": report}
     return TemplateResponse(request, "admin/health.html", context, status=status)
+
+
+@require_GET
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded pictures from the local disk (no bucket set). A name is never reused for other bytes,
+    so a file is cached for a year, immutable. A rendition that is not on this disk redirects to its
+    original (uncached), so a page never shows a broken picture."""
+    try:
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    except Http404:
+        original = original_name_of(posixpath.normpath(path))
+        if original is None or not default_storage.exists(original):
+            raise
+        return redirect(default_storage.url(original))
+    response["Cache-Control"] = settings.MEDIA_CACHE_CONTROL
+    return response

@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.db.models import F
 
 from storefront.errors import StorefrontError
-from storefront.images import image_renditions_make
+from storefront.images import image_file_stored
 from storefront.listing_data import product_listing_refresh
 from storefront.models import (
     Category,
@@ -129,6 +129,14 @@ class VariantInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+def _image_before_upload(image: ProductImage) -> ProductImage | None:
+    """The row as stored before a new file is saved on it (None for a new row). Its renditions are emptied:
+    they belong to the old file, and pages show the new original until the worker draws new ones."""
+    stored = ProductImage.objects.filter(pk=image.pk).first() if image.pk else None
+    image.renditions = {}
+    return stored
+
+
 class ProductImageInline(admin.TabularInline):
     model = ProductImage
     extra = 0
@@ -151,11 +159,15 @@ class ProductAdmin(admin.ModelAdmin):
         if formset.model is Variant:
             self._save_variants(request, formset)
             return
-        super().save_formset(request, form, formset, change)
-        if formset.model is ProductImage:
-            for image_form in formset.forms:
-                if image_form.instance.pk and "image" in image_form.changed_data:
-                    image_renditions_make(image=image_form.instance)
+        if formset.model is not ProductImage:
+            super().save_formset(request, form, formset, change)
+            return
+        uploads = [f for f in formset.forms if "image" in f.changed_data and f not in formset.deleted_forms]
+        replaced = {f: _image_before_upload(f.instance) for f in uploads}
+        super().save_formset(request, form, formset, change)  # a deleted row's files go in its post_delete
+        for image_form in uploads:
+            if image_form.instance.pk:
+                image_file_stored(image=image_form.instance, replaced=replaced[image_form])
 
     def _save_variants(self, request, formset) -> None:
         for variant in formset.save(commit=False):
@@ -246,9 +258,12 @@ class ProductImageAdmin(admin.ModelAdmin):
     readonly_fields = ["renditions"]
 
     def save_model(self, request, obj, form, change):
+        if "image" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            return
+        replaced = _image_before_upload(obj)
         super().save_model(request, obj, form, change)
-        if "image" in form.changed_data:
-            image_renditions_make(image=obj)
+        image_file_stored(image=obj, replaced=replaced)
 
 
 @admin.register(Review)

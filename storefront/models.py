@@ -185,8 +185,9 @@ class ProductImage(models.Model):
     height = models.PositiveIntegerField(null=True, editable=False)
     alt = models.CharField(max_length=200, help_text="Describe the picture for people who cannot see it.")
     position = models.PositiveIntegerField(default=0)
-    # {"240": "products/renditions/x-240.webp", ...}: made once at upload by
-    # storefront.images.image_renditions_make, never on a page view.
+    # {"240": "products/renditions/x-jpg-240.webp", ...}: made once by
+    # storefront.images.image_renditions_make (the worker, after an upload), never on a page view;
+    # empty until then, and pages show the original.
     renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:

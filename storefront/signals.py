@@ -1,4 +1,4 @@
-"""Side effects of catalog changes: cache invalidation, back-in-stock emails, and the
+"""Side effects of catalog changes: cache invalidation, back-in-stock emails, a deleted picture's files, and the
 allauth sign-in hook that saves a guest's wishlist tap. Every receiver names its sender."""
 
 from allauth.account.signals import user_logged_in
@@ -10,6 +10,7 @@ from django.dispatch import receiver
 
 from core.pagecache import bump_catalog_version, bump_product_versions
 from storefront.catalog import CATEGORY_TREE_KEY, category_tree_forget
+from storefront.images import image_files_forget
 from storefront.pages import PAGE_LINKS_KEY
 from storefront.models import (
     Category,
@@ -59,6 +60,12 @@ def forget_cached_pages(sender, **kwargs) -> None:
 for _model in CATALOG_MODELS:
     post_save.connect(forget_cached_pages, sender=_model, dispatch_uid=f"pagecache-save-{_model.__name__}")
     post_delete.connect(forget_cached_pages, sender=_model, dispatch_uid=f"pagecache-delete-{_model.__name__}")
+
+
+@receiver(post_delete, sender=ProductImage)
+def forget_image_files(sender, instance, **kwargs) -> None:
+    # Any way a picture goes (the admin, its product deleted): its stored objects go after commit.
+    image_files_forget(image=instance)
 
 
 @receiver(m2m_changed, sender=Variant.option_values.through)

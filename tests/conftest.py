@@ -67,3 +67,22 @@ def _fresh_cache():
 def redis_base_url():
     """A real Redis for the tests that need one (the machine's, or one started for the run)."""
     yield from redis_server()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 API server, one for the run (tests/support/s3.py)."""
+    from tests.support.s3 import moto_s3_server
+
+    with moto_s3_server() as server:
+        yield server
+
+
+@pytest.fixture
+def s3_media(s3_server, settings):
+    """Media in a fresh bucket on the S3 server, as with AWS_STORAGE_BUCKET_NAME set; yields the bucket."""
+    from tests.support.s3 import s3_storage
+
+    bucket = s3_server.new_bucket()
+    settings.STORAGES = settings.STORAGES | {"default": s3_storage(s3_server, bucket)}
+    yield bucket

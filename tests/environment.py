@@ -15,7 +15,7 @@ os.environ.setdefault("SHOP_BASE_URL", "http://testserver")
 # Tests never read a developer's .env or Redis unless asked to.
 os.environ.setdefault("REDIS_URL", "")
 for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE",
-             "SENTRY_DSN", "SHOP_HEALTH_TOKEN"):
+             "SENTRY_DSN", "SHOP_HEALTH_TOKEN", "AWS_STORAGE_BUCKET_NAME"):
     os.environ.setdefault(name, "")
 
 # The SQLite test database is a file under var/ (see django_db_modify_db_settings in tests/conftest.py).

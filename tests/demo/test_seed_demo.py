@@ -246,3 +246,21 @@ def test_the_demo_shop_ships_taxes_and_discounts(media):
     assert Variant.objects.filter(compare_at_price__gt=F("price")).count() >= 5
     seed("--quiet")  # a second run adds nothing
     assert ShippingMethod.objects.count() == 3 and DiscountCode.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_seeding_into_a_bucket_stores_every_picture_there_once(s3_server, s3_media, client):
+    seed("--quiet")
+
+    stored = s3_server.keys(s3_media)
+    wanted = set()
+    for image in ProductImage.objects.all():
+        assert set(image.renditions) == {"240", "480"}
+        wanted |= {image.image.name, *image.renditions.values()}
+    assert stored == wanted
+    product = Product.objects.filter(featured=True).first()
+    page = client.get(product.get_absolute_url()).content.decode()
+    assert f"{s3_server.endpoint}/{s3_media}/products/renditions/" in page
+
+    out = seed()  # a second run (a review app's next deploy) finds them all and uploads nothing
+    assert "0 products created" in out and s3_server.keys(s3_media) == stored

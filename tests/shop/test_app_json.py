@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = json.loads((ROOT / "app.json").read_text())
-ENV_EXAMPLE = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+ENV_EXAMPLE = set(re.findall(r"^([A-Z][A-Z0-9_]*)=", (ROOT / ".env.example").read_text(), re.M))
 
 # What a deployer types into the button's form: the variables app.json requires and cannot fill in.
 TYPED = {

@@ -26,7 +26,7 @@ PRODUCTION = {
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "STRIPE_", "SHOP_", "DATABASE_", "REDIS_", "EMAIL_", "HUEY_"))}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "STRIPE_", "SHOP_", "DATABASE_", "REDIS_", "EMAIL_", "HUEY_", "AWS_"))}
     clean["PYTHONDONTWRITEBYTECODE"] = "1"
     # An empty .env-proof environment: every variable explicitly set or absent.
     return subprocess.run(
@@ -132,8 +132,8 @@ def test_smtp_email_always_has_a_timeout():
 
 def test_every_environment_variable_is_listed_in_env_example():
     settings_source = (ROOT / "shop" / "settings.py").read_text() + (ROOT / "shop" / "checks.py").read_text()
-    used = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', settings_source))
-    listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    used = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]*)"', settings_source))
+    listed = set(re.findall(r"^([A-Z][A-Z0-9_]*)=", (ROOT / ".env.example").read_text(), re.M))
     assert used, "no variables found"
     assert used <= listed, used - listed
 
@@ -170,3 +170,40 @@ def test_production_sets_strict_security_headers():
     result = run(["-c", code], PRODUCTION)
     assert result.stdout.split()[:4] == ["True", "True", "True", "31536000"], result.stderr
     assert "HTTP_X_FORWARDED_PROTO" in result.stdout and "unsafe-inline" not in result.stdout.split("]")[-2]
+
+
+MEDIA_BUCKET = {"AWS_STORAGE_BUCKET_NAME": "shop-media", "AWS_S3_ENDPOINT_URL": "https://acc.r2.cloudflarestorage.com",
+                "AWS_S3_REGION_NAME": "auto", "AWS_ACCESS_KEY_ID": "key-id", "AWS_SECRET_ACCESS_KEY": "secret",
+                "AWS_S3_CUSTOM_DOMAIN": "media.example.com"}
+
+
+def test_production_with_media_in_a_bucket_passes_the_deploy_checks():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION | MEDIA_BUCKET)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    ({"AWS_SECRET_ACCESS_KEY": ""}, "AWS_SECRET_ACCESS_KEY"),
+    ({"AWS_ACCESS_KEY_ID": ""}, "AWS_ACCESS_KEY_ID"),
+    ({"AWS_S3_CUSTOM_DOMAIN": "https://media.example.com/"}, "AWS_S3_CUSTOM_DOMAIN"),
+])
+def test_production_refuses_a_bucket_it_could_not_use(change, named):
+    result = run(["manage.py", "check"], PRODUCTION | MEDIA_BUCKET | change)
+    assert result.returncode != 0
+    out = result.stdout + result.stderr
+    assert named in out and "Traceback" not in out
+
+
+@pytest.mark.parametrize(("bucket_env", "origins"), [
+    (MEDIA_BUCKET, ["https://media.example.com"]),
+    ({k: v for k, v in MEDIA_BUCKET.items() if k != "AWS_S3_CUSTOM_DOMAIN"},
+     ["https://acc.r2.cloudflarestorage.com", "https://*.acc.r2.cloudflarestorage.com"]),
+    ({k: v for k, v in MEDIA_BUCKET.items() if k not in ("AWS_S3_CUSTOM_DOMAIN", "AWS_S3_ENDPOINT_URL")}
+     | {"AWS_S3_REGION_NAME": "eu-west-1"},
+     ["https://shop-media.s3.amazonaws.com", "https://shop-media.s3.eu-west-1.amazonaws.com"]),
+])
+def test_pictures_in_a_bucket_are_allowed_by_the_content_security_policy(bucket_env, origins):
+    code = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','shop.settings'); django.setup();"
+            "from django.conf import settings as s; print(' '.join(s.SECURE_CSP['img-src']))")
+    result = run(["-c", code], PRODUCTION | bucket_env)
+    assert result.stdout.split() == ["'self'", "data:", *origins], result.stderr

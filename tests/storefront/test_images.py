@@ -32,15 +32,20 @@ def test_renditions_are_made_once(settings):
     assert path.stat().st_mtime_ns == before
 
 
-def test_upload_in_admin_makes_renditions(admin_client):
+def test_upload_in_admin_makes_renditions_after_commit(admin_client, django_capture_on_commit_callbacks):
     item = factories.product()
-    response = admin_client.post(reverse("admin:storefront_productimage_add"), {
-        "product": item.pk, "alt": "A wide photo", "position": 0,
-        "image": SimpleUploadedFile("wide.jpg", jpeg(), content_type="image/jpeg"),
-    })
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = admin_client.post(reverse("admin:storefront_productimage_add"), {
+            "product": item.pk, "alt": "A wide photo", "position": 0,
+            "image": SimpleUploadedFile("wide.jpg", jpeg(), content_type="image/jpeg"),
+        })
     assert response.status_code == 302
     image = ProductImage.objects.get()
     assert image.width == 1200 and image.height == 900
+    assert image.renditions == {}  # the worker draws them, the admin does not wait
+    for callback in after_commit:
+        callback()
+    image.refresh_from_db()
     assert set(image.renditions) == {"240", "480"}
 
 
@@ -58,15 +63,17 @@ def phone_photo() -> bytes:
     return buf.getvalue()
 
 
-def test_a_phone_photo_is_drawn_upright_and_its_renditions_carry_no_location(admin_client, settings):
+def test_a_phone_photo_is_drawn_upright_and_its_renditions_carry_no_location(admin_client, settings,
+                                                                             django_capture_on_commit_callbacks):
     with Image.open(io.BytesIO(phone_photo())) as original:  # the upload really carries both
         assert original.getexif()[ExifTags.Base.Orientation] == 6
         assert original.getexif().get_ifd(ExifTags.IFD.GPSInfo)
     item = factories.product()
-    admin_client.post(reverse("admin:storefront_productimage_add"), {
-        "product": item.pk, "alt": "A mug, photographed upright", "position": 0,
-        "image": SimpleUploadedFile("phone.jpg", phone_photo(), content_type="image/jpeg"),
-    })
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:storefront_productimage_add"), {
+            "product": item.pk, "alt": "A mug, photographed upright", "position": 0,
+            "image": SimpleUploadedFile("phone.jpg", phone_photo(), content_type="image/jpeg"),
+        })
     image = ProductImage.objects.get()
     assert set(image.renditions) == {"240", "480"}
     for width, name in image.renditions.items():
@@ -93,3 +100,20 @@ def test_a_broken_upload_keeps_the_original_only():
     image = factories.product_image(product_obj=item)
     image.image.name = "products/missing.jpg"
     assert image_renditions_make(image=image) == {}
+
+
+def test_local_media_is_cached_for_a_year_and_a_missing_rendition_shows_the_original(client, settings):
+    item = factories.product()
+    image = factories.product_image(product_obj=item)
+    small = image.renditions["240"]
+    response = client.get(f"/media/{small}")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert client.get(image.image.url)["Cache-Control"] == "public, max-age=31536000, immutable"
+
+    (settings.MEDIA_ROOT / small).unlink()  # a disk that lost it
+    response = client.get(f"/media/{small}")
+    assert response.status_code == 302 and response["Location"] == image.image.url
+    assert "immutable" not in response.get("Cache-Control", "")
+    assert client.get("/media/products/renditions/nothing-jpg-240.webp").status_code == 404
+    assert client.get("/media/products/nothing.jpg").status_code == 404

@@ -87,12 +87,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(env: dict, workers: int = 2) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(env: dict, workers: int = 2, cwd: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """gunicorn serving the shop; from another working directory `cwd` (a second server's own disk),
+    the code is found through PYTHONPATH."""
     port = free_port()
+    if cwd != ROOT:
+        env = env | {"PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "shop.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--timeout", "30"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
 
     def answering() -> bool:

@@ -15,8 +15,9 @@ default run adds 252 products instead of clashing with the first 48.
 Pictures are flat illustrations drawn locally with Pillow (no downloads, no
 fonts). The first 48 products get their own one or two pictures; products after
 that share a pool with one picture per (kind, colour), so 10,000 products need
-only about a hundred files. Files already on disk under MEDIA_ROOT/products/
-are reused, never redrawn.
+only about a hundred files. Files already stored under products/ (on the disk
+under MEDIA_ROOT, or in the bucket when AWS_STORAGE_BUCKET_NAME is set) are
+reused, never redrawn; new ones are drawn and uploaded side by side.
 
 With DEBUG on, a superuser admin / admin is created for the admin site (with a
 user model that signs in by email, the login is admin@example.com).
