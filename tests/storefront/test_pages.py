@@ -95,3 +95,13 @@ def test_a_staff_edit_in_the_admin_shows_at_once(admin_client, client, seeded, s
 def test_staff_find_the_pages_in_the_admin(admin_client, seeded):
     html = admin_client.get(reverse("admin:storefront_page_changelist")).content.decode()
     assert "Free 30-day returns" in html and "Contact us" in html
+
+
+def test_the_home_pages_returns_promise_links_to_the_returns_page(client, seeded):
+    html = client.get("/").content.decode()
+    assert 'Free returns within 30 days: <a href="/pages/returns/"' in html
+
+
+def test_without_a_returns_page_the_promise_is_plain_text(client):
+    html = client.get("/").content.decode()
+    assert "Free returns within 30 days." in html and "/pages/returns/" not in html
