@@ -1,10 +1,10 @@
-"""sitemap.xml: the home page, every category and every product on sale."""
+"""sitemap.xml: the home page, every category, every product on sale and the policy pages."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from storefront.catalog import sitemap_products
-from storefront.models import Category
+from storefront.models import Category, Page
 
 
 class HomeSitemap(Sitemap):
@@ -38,4 +38,15 @@ class ProductSitemap(Sitemap):
         return item.updated
 
 
-SITEMAPS = {"home": HomeSitemap, "categories": CategorySitemap, "products": ProductSitemap}
+class PageSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        return Page.objects.only("slug", "updated").order_by("id")
+
+    def lastmod(self, item):
+        return item.updated
+
+
+SITEMAPS = {"home": HomeSitemap, "categories": CategorySitemap, "products": ProductSitemap, "pages": PageSitemap}

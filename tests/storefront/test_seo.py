@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from storefront.models import Variant
+from storefront.models import Page, Variant
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +67,12 @@ def test_sitemap_lists_home_categories_and_visible_products(client):
     assert "/p/mug/" in products and hidden.slug not in products
     assert "/c/kitchen/" in client.get("/sitemap-categories.xml").content.decode()
     assert item.pk
+
+
+def test_sitemap_lists_the_policy_pages(client):
+    Page.objects.create(slug="returns", title="Free 30-day returns", body="Send it back.")
+    assert "sitemap-pages.xml" in client.get("/sitemap.xml").content.decode()
+    assert "/pages/returns/" in client.get("/sitemap-pages.xml").content.decode()
 
 
 def test_robots_txt(client):
