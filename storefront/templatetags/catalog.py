@@ -139,9 +139,15 @@ def _card_key(inputs: tuple) -> str:
 
 @functools.cache
 def _card_template_digest() -> str:
+    """The body's source and the settings it shows (currency, where pictures are served from): a deploy that
+    changes either uses new keys."""
+    from django.conf import settings  # noqa: PLC0415
+    from django.core.files.storage import default_storage  # noqa: PLC0415
     from django.template.loader import get_template  # noqa: PLC0415
 
-    return hashlib.blake2b(get_template(_CARD_BODY).template.source.encode(), digest_size=8).hexdigest()
+    source = get_template(_CARD_BODY).template.source
+    return hashlib.blake2b(repr((source, settings.SHOP_CURRENCY, default_storage.url("x"))).encode(),
+                           digest_size=8).hexdigest()
 
 
 def _card_batch(context, product, cart_add_url) -> dict:
