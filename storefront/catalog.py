@@ -173,6 +173,7 @@ def with_card_data(products: list[Product]) -> list[Product]:
         p.total_stock = sum(v.stock for v in variants)
         p.single_variant = variants[0] if len(variants) == 1 else None
         p.card_image = p.card_images[0] if p.card_images else None
+        p.card_group = products  # the cards shown together: {% product_card %} reads their cached bodies at once
     return products
 
 

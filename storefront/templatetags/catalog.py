@@ -1,7 +1,16 @@
+import functools
+import hashlib
+import re
+import secrets
+
 from django import template
+from django.core.cache import cache
+from django.template.defaulttags import CsrfTokenNode
+from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from core.pagecache import VERSION_KEY, store_budget_take
 from core.slots import sharing, slot
 
 register = template.Library()
@@ -99,3 +108,92 @@ def review_call(context, product, can_review=False, my_review=None):
         })
     return mark_safe(_render(context, "includes/review_call.html",
                              {"product": product, "can_review": can_review, "my_review": my_review}))
+
+
+# Product cards: the body (includes/product_card_body.html) is rendered once per content of the card and kept in
+# the cache; the per-request parts (the `next` path, the CSRF token, the heart, `fetchpriority`) are placeholders
+# filled in here. The key is a digest of everything the body reads, so a change of price, stock, name or picture
+# is a new key at once (no version to race with); entries also carry the catalog version, as every cached part does.
+_CARD_BODY = "includes/product_card_body.html"
+_CARD_BATCH = "_card_batches"
+CARD_SECONDS = 3600  # a card's key is its content, so an entry is never stale: this only bounds the memory
+_CARD_PARTS = ("here", "eager_attrs", "heart", "csrf_input")
+
+
+def _card_inputs(product, cart_add_url) -> tuple:
+    image = product.card_image
+    picture = image and (image.pk, image.image.name, sorted(image.renditions.items()), image.width, image.height)
+    single = product.single_variant
+    return (product.pk, product.slug, product.name, product.variant_count, product.min_price, product.max_price,
+            product.compare_at_price, product.rating_count, product.rating_avg, bool(product.total_stock),
+            single and single.pk, picture, cart_add_url)
+
+
+def _card_key(inputs: tuple) -> str:
+    from django.utils import translation  # noqa: PLC0415
+
+    digest = hashlib.blake2b(repr((_card_template_digest(), translation.get_language(), inputs)).encode(),
+                             digest_size=16).hexdigest()
+    return f"pagecache:card:{digest}"
+
+
+@functools.cache
+def _card_template_digest() -> str:
+    """The body's source and the settings it shows (currency, where pictures are served from): a deploy that
+    changes either uses new keys."""
+    from django.conf import settings  # noqa: PLC0415
+    from django.core.files.storage import default_storage  # noqa: PLC0415
+    from django.template.loader import get_template  # noqa: PLC0415
+
+    source = get_template(_CARD_BODY).template.source
+    return hashlib.blake2b(repr((source, settings.SHOP_CURRENCY, default_storage.url("x"))).encode(),
+                           digest_size=8).hexdigest()
+
+
+def _card_batch(context, product, cart_add_url) -> dict:
+    """The cached bodies of the cards `product` is shown with (one cache read for all of them): {pk: entry}."""
+    request = context.get("request")
+    batches = request.__dict__.setdefault(_CARD_BATCH, {}) if request is not None else {}
+    group = getattr(product, "card_group", None) or [product]
+    batch = batches.get(id(group))
+    if batch is None or batch["group"] is not group:
+        keys = {p.pk: _card_key(_card_inputs(p, cart_add_url)) for p in group}
+        found = cache.get_many([VERSION_KEY, *keys.values()])
+        version = found.pop(VERSION_KEY, None)
+        found = {key: entry[1:] for key, entry in found.items() if entry[0] == version}
+        batch = {"group": group, "keys": keys, "found": found, "todo": set(keys), "new": {}, "version": version}
+        batches[id(group)] = batch
+    return batch
+
+
+@register.simple_tag(takes_context=True)
+def product_card(context, product):
+    """`{% product_card product %}`: a product's card (the page's `eager`, `card_suffix` and `cart_add_url` from
+    the context), its body from the cache when a card with the same content was rendered before."""
+    cart_add_url = context.get("cart_add_url") or reverse("checkout:cart_add")
+    here = context["request"].get_full_path() if context.get("request") is not None else ""
+    batch = _card_batch(context, product, cart_add_url)
+    key = batch["keys"].get(product.pk) or _card_key(_card_inputs(product, cart_add_url))
+    entry = batch["found"].get(key)
+    if entry is None:
+        nonce = secrets.token_hex(8)
+        values = {part: f"CARD{nonce}{part.upper().replace('_', '')}" for part in _CARD_PARTS}
+        text = _render(context, _CARD_BODY, {"product": product, "cart_add_url": cart_add_url, **values})
+        entry = (nonce, text)
+        if key == batch["keys"].get(product.pk):
+            batch["new"][key] = (batch["version"], *entry)
+    batch["todo"].discard(product.pk)
+    if batch["new"] and not batch["todo"]:
+        new, batch["new"] = batch["new"], {}
+        if store_budget_take(sum(len(entry[2]) for entry in new.values())):
+            cache.set_many(new, timeout=CARD_SECONDS)
+    nonce, text = entry
+    fill = {
+        "here": conditional_escape(here),
+        "heart": wishlist_heart(context, product, form_class="absolute top-2 right-2",
+                                id_suffix=context.get("card_suffix", ""), next=here),
+        "csrf_input": CsrfTokenNode().render(context),
+        "eager_attrs": 'fetchpriority="high"' if context.get("eager") else 'loading="lazy"',
+    }
+    by_placeholder = {f"CARD{nonce}{part.upper().replace('_', '')}": fill[part] for part in _CARD_PARTS}
+    return mark_safe(re.sub(f"CARD{nonce}[A-Z]+", lambda m: by_placeholder[m.group(0)], text))
