@@ -8,7 +8,7 @@ DEV_ENV := DJANGO_DEBUG=true
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed browsers lint-imports css check clean test-postgres
+.PHONY: run test install migrate seed browsers lint-imports css check clean test-postgres screens
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
@@ -52,6 +52,10 @@ test-postgres: browsers lint-imports
 # Rebuild the committed Tailwind CSS (needs Node; running the shop does not).
 css:
 	cd shop/static_src && npm install --no-audit --no-fund && npm run build
+
+# Screenshots of the main screens in docs/screens/, from a throwaway demo shop (tests/e2e/screens.py).
+screens: browsers
+	$(PY) tests/e2e/screens.py
 
 check: install
 	$(PY) manage.py check --deploy
