@@ -76,6 +76,7 @@ def test_on_a_phone_the_first_product_is_on_the_first_screen_and_filters_open_as
     expect(drawer).to_be_visible()
     page.get_by_role("button", name="Apply").click()
     expect(drawer).to_be_hidden()
+    expect(page.locator("#filters-open")).to_be_focused()  # once the results are in, back on the button
     assert _first_card_top(page) < 844
 
 
@@ -191,3 +192,16 @@ def test_colour_swatches_without_javascript(live_server, nojs_page, catalog):
     expect(page).to_have_url(re.compile(r"\?variant=\d+$"))
     expect(page.get_by_role("radio", name="Sea Glass")).to_be_checked()
     expect(page.locator("#product-photo img")).to_have_attribute("alt", "A sea-glass tee")
+
+
+def test_on_a_phone_the_gallery_and_swatches_fit_and_are_big_enough_to_tap(live_server, phone_page, catalog):
+    page = phone_page
+    page.goto(live_server.url + catalog["tee"].get_absolute_url())
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390  # nothing sideways
+    for thumb in page.locator("[data-gallery-thumb]").all():
+        box = thumb.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44
+    chip = _option(page, "Sea Glass").locator("span").first.bounding_box()
+    assert chip["height"] >= 36 and chip["x"] + chip["width"] <= 390
+    page.get_by_role("link", name="The tee's label").click()
+    expect(page.locator("#product-photo img")).to_have_attribute("alt", "The tee's label")
