@@ -4,11 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # .python-version says 3.12 (pyenv and Heroku read it); fall back to python3.
 PYTHON_BIN := $(shell command -v python3.12 2>/dev/null || command -v python3)
-DEV_ENV := DJANGO_DEBUG=true
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails and pages, and the admin URL seed_demo prints, say where `make run` serves
+# (an exported SHOP_BASE_URL wins).
+DEV_ENV := DJANGO_DEBUG=true SHOP_BASE_URL=$${SHOP_BASE_URL:-http://$(HOST):$(PORT)}
 
-.PHONY: run test install migrate seed browsers lint-imports css check clean test-postgres screens
+.PHONY: run test install migrate seed browsers lint-imports css css-watch check clean test-postgres screens
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
@@ -49,9 +51,14 @@ test: browsers lint-imports
 test-postgres: browsers lint-imports
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/shop} $(PY) -m pytest $(PYTEST_ARGS)
 
-# Rebuild the committed Tailwind CSS (needs Node; running the shop does not).
-css:
-	cd shop/static_src && npm install --no-audit --no-fund && npm run build
+# Rebuild the committed Tailwind CSS through django-tailwind (TAILWIND_APP_NAME = "shop": shop/static_src):
+# `tailwind install` runs npm install and the build. Needs Node; running the shop does not.
+css: install
+	$(DEV_ENV) $(PY) manage.py tailwind install
+
+# Rebuild it on every template change while you work.
+css-watch: install
+	$(DEV_ENV) $(PY) manage.py tailwind start
 
 # Screenshots of the main screens in docs/screens/, from a throwaway demo shop (tests/e2e/screens.py).
 screens: browsers

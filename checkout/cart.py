@@ -8,7 +8,7 @@ prices it with checkout.pricing.quote in a fixed number of queries.
 import uuid
 
 from django.contrib.sessions.backends.base import SessionBase
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -86,26 +86,30 @@ class DatabaseCart:
         return self.quantities().get(variant_id, 0)
 
     def set(self, variant_id: int, quantity: int) -> None:
-        cart, _ = Cart.objects.get_or_create(user=self.user)
-        if not CartLine.objects.filter(cart=cart, variant_id=variant_id).update(quantity=quantity):
-            try:
-                with transaction.atomic():
-                    CartLine.objects.create(cart=cart, variant_id=variant_id, quantity=quantity)
-            except IntegrityError:  # another request created the line meanwhile
-                CartLine.objects.filter(cart=cart, variant_id=variant_id).update(quantity=quantity)
-        Cart.objects.filter(pk=cart.pk).update(updated=timezone.now())  # for the abandoned-cart cleanup
-        self._changed()
+        with transaction.atomic():  # one commit for the line and the cart's date
+            cart, created = Cart.objects.get_or_create(user=self.user)
+            # An upsert: a line another request created meanwhile is updated, not duplicated.
+            CartLine.objects.bulk_create([CartLine(cart=cart, variant_id=variant_id, quantity=quantity)],
+                                         update_conflicts=True, unique_fields=["cart", "variant"],
+                                         update_fields=["quantity"])
+            if not created:
+                Cart.objects.filter(pk=cart.pk).update(updated=timezone.now())  # for the abandoned-cart cleanup
+        self._changed({variant_id: quantity})
 
     def remove(self, variant_id: int) -> None:
         CartLine.objects.filter(cart__user=self.user, variant_id=variant_id).delete()
-        self._changed()
+        self._changed({variant_id: 0})
 
     def clear(self) -> None:
         CartLine.objects.filter(cart__user=self.user).delete()
-        self._changed()
+        self._quantities = {}
+        self._changed({})
 
-    def _changed(self) -> None:
-        self._quantities = None
+    def _changed(self, quantities: dict[int, int]) -> None:
+        """What this request wrote is what it shows next (the badge after an add): no second read."""
+        if self._quantities is not None:
+            self._quantities.update(quantities)
+            self._quantities = {k: v for k, v in self._quantities.items() if v > 0}
         forget_personal(self.user.pk)  # the cart badge on cached pages
 
     def count(self) -> int:

@@ -19,13 +19,14 @@ class _EveryValue(forms.NumberInput):
 
 
 class QuantityField(forms.Field):
-    """Exactly one whole number from 1 up; anything else gets a sentence for the shopper."""
+    """Exactly one whole number from `minimum` (1 unless told) up; anything else gets a sentence for the shopper."""
 
     widget = _EveryValue
 
-    def __init__(self, *, default: int | None = None, **kwargs):
+    def __init__(self, *, default: int | None = None, minimum: int = 1, **kwargs):
         super().__init__(required=False, **kwargs)
         self.default = default
+        self.minimum = minimum
 
     def to_python(self, values) -> int:
         values = list(values or []) or ([str(self.default)] if self.default is not None else [])
@@ -35,7 +36,7 @@ class QuantityField(forms.Field):
         if not raw.isdigit() or len(raw) > 6:
             raise ValidationError("Quantity must be a whole number, like 1 or 2.")
         quantity = int(raw)
-        if quantity < 1:
+        if quantity < self.minimum:
             raise ValidationError("Quantity must be at least 1. To take an item out, use Remove.")
         return quantity
 
@@ -57,7 +58,8 @@ class AddToCartForm(ShopperForm):
 
 
 class CartQuantityForm(ShopperForm):
-    quantity = QuantityField()
+    # 0 takes the line out, as "Remove" does: what a shopper who types 0 means.
+    quantity = QuantityField(minimum=0)
 
 
 class DiscountCodeForm(ShopperForm):
@@ -77,6 +79,7 @@ class CheckoutForm(PostalAddressForm):
     )
     save_address = forms.BooleanField(label="Save this address to my account", required=False)
     checkout_token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+    field_order = ["email", "phone"]  # as the page shows them (the error summary lists them in this order)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +90,8 @@ class CheckoutForm(PostalAddressForm):
             self.fields[name].widget.attrs.update({
                 "hx-post": url, "hx-trigger": "change", "hx-target": target, "hx-swap": "outerHTML",
                 "hx-vals": json.dumps({"refresh": refresh}), "hx-sync": "closest form:replace",
+                # Busy while the totals follow (styles.css "Busy"): no paying on the old ones meanwhile.
+                "hx-indicator": "#shipping-busy", "hx-disabled-elt": "#continue-to-payment",
             })
 
     def offer_shipping(self, options, *, chosen) -> None:

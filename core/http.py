@@ -5,6 +5,7 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -32,6 +33,8 @@ def rate_limited(key: str, *, limit: int, window: int = 60, refuse_when_unavaila
     full_key = f"ratelimit:{key}"
     cache = caches["ratelimit"]
     try:
+        if isinstance(cache, RedisCache):
+            return _redis_count(cache, full_key, window) > limit
         if cache.add(full_key, 1, timeout=window):
             return False
         return cache.incr(full_key) > limit
@@ -41,6 +44,16 @@ def rate_limited(key: str, *, limit: int, window: int = 60, refuse_when_unavaila
     except Exception:
         logger.exception("Rate-limit cache unavailable; %s %s", "refusing" if refuse_when_unavailable else "allowing", key)
         return refuse_when_unavailable
+
+
+def _redis_count(cache: RedisCache, key: str, window: int) -> int:
+    """One hit on `key` counted in one round trip: the counter made with its expiry if it is new, then
+    incremented (Django's add + incr take three: add, exists, incr). Stored as Django stores an int."""
+    redis_key = cache.make_and_validate_key(key)
+    pipe = cache._cache.get_client(redis_key, write=True).pipeline(transaction=False)
+    pipe.set(redis_key, 0, ex=window, nx=True)
+    pipe.incr(redis_key)
+    return pipe.execute()[1]
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

@@ -84,8 +84,14 @@ def store_budget_take(size: int) -> bool:
 def bump_catalog_version() -> None:
     """Make every cached page a miss, now and once the current transaction commits
     (so that a page rendered between the two does not keep the old data)."""
-    _set_new_version()
-    transaction.on_commit(_set_new_version)
+    _now_and_after_commit(_set_new_version)
+
+
+def _now_and_after_commit(write: Callable[[], None]) -> None:
+    """`write` now and, inside a transaction, again once it commits (outside one, once is the same)."""
+    write()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(write)
 
 
 def _set_new_version() -> None:
@@ -104,8 +110,7 @@ def bump_product_versions(product_ids) -> None:
     ids = sorted(set(product_ids))
     if not ids:
         return
-    _set_product_versions(ids)
-    transaction.on_commit(lambda: _set_product_versions(ids))
+    _now_and_after_commit(lambda: _set_product_versions(ids))
 
 
 def _set_product_versions(ids: list[int]) -> None:
@@ -123,8 +128,7 @@ def forget_personal(user_id: int) -> None:
     once the current transaction commits. (A cache: if Redis drops the delete, they are at most
     SHOP_PAGE_CACHE_SECONDS old, and the cart page itself always reads the database.)"""
     key = personal_key(user_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    _now_and_after_commit(lambda: cache.delete(key))
 
 
 def page_shows(request, product_ids) -> None:
@@ -137,10 +141,10 @@ def products_shown(request) -> set[int]:
     return getattr(request, _SHOWN_ATTRIBUTE, set())
 
 
-def cached_for_catalog(name: str, build: Callable[[], str]) -> str:
+def cached_for_catalog(name: str, build: Callable[[], str], *, seconds: int | None = None) -> str:
     """A piece of text that depends only on the catalog (e.g. search suggestions), cached
-    under the catalog version for SHOP_PAGE_CACHE_SECONDS; `build` makes it on a miss."""
-    seconds = ttl()
+    under the catalog version for SHOP_PAGE_CACHE_SECONDS (or `seconds`); `build` makes it on a miss."""
+    seconds = ttl() if seconds is None else seconds
     if not seconds:
         return build()
     key = "pagecache:part:" + hashlib.sha256(name.encode()).hexdigest()

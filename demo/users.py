@@ -5,6 +5,9 @@ from __future__ import annotations
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from core.http import absolute_url
 
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "admin"
@@ -14,7 +17,7 @@ def admin_ensure() -> str:
     if not settings.DEBUG:
         return ("DEBUG is off: no demo admin user was created "
                 "(use `python manage.py createsuperuser` for a real one).")
-    url = f"{getattr(settings, 'SHOP_BASE_URL', 'http://127.0.0.1:8000').rstrip('/')}/admin/"
+    url = absolute_url(reverse("admin:index"))  # where `make run` serves (SHOP_BASE_URL)
     User = get_user_model()
     login = ADMIN_EMAIL  # users sign in by email (accounts.User has no username)
     user = User._default_manager.filter(email=login).first()

@@ -59,7 +59,8 @@ def production_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]
             "E005",
         ))
     backend = settings.MAILERS["default"]["BACKEND"]
-    if backend.endswith(("console.EmailBackend", "filebased.EmailBackend", "locmem.EmailBackend")):
+    if backend.endswith(("console.EmailBackend", "filebased.EmailBackend", "locmem.EmailBackend",
+                         "ConsoleEmailBackend", "FileEmailBackend")):
         if not configured.env.bool("SHOP_ALLOW_LOCAL_EMAIL", default=False):
             errors.append(_error(
                 "EMAIL_URL sends no real email; customers would get no receipts.",

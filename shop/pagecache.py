@@ -227,17 +227,35 @@ def _storable(request: HttpRequest, response: HttpResponse, audience: str) -> bo
     return vary <= KNOWN_VARY
 
 
+# Which products the entry under a key showed when this process last read or stored it: their versions are
+# then read in the same round trip as the entry. Only a guess (the entry itself says what it shows, and a
+# product it shows that the guess left out is read after it), kept to a bounded size.
+_shown_guess: dict[str, tuple[int, ...]] = {}
+_SHOWN_GUESS_MAX = 20_000
+
+
+def _guess_shown(key: str, ids) -> None:
+    if len(_shown_guess) >= _SHOWN_GUESS_MAX:
+        _shown_guess.clear()
+    _shown_guess[key] = tuple(ids)
+
+
 def _lookup(key: str, *also: str) -> tuple[dict | None, dict]:
     """The entry under `key` if it is still current: made under the current catalog version, and no
-    product it shows has changed since; and what else was asked for (`also`) in the same round trip."""
-    found = cache.get_many([VERSION_KEY, key, *also])
+    product it shows has changed since; and what else was asked for (`also`) in the same round trip
+    (with the versions of the products the entry is guessed to show)."""
+    guessed = [product_version_key(pk) for pk in _shown_guess.get(key, ())]
+    found = cache.get_many([VERSION_KEY, key, *also, *guessed])
     entry = found.get(key)
     if entry is None or entry["version"] != found.get(VERSION_KEY):
         return None, found
     shown = entry["products"]
     if shown:
-        now = cache.get_many([product_version_key(pk) for pk in shown])
-        if any(now.get(product_version_key(pk)) != version for pk, version in shown.items()):
+        _guess_shown(key, shown)
+        keys, read = {pk: product_version_key(pk) for pk in shown}, set(guessed)
+        unread = [k for k in keys.values() if k not in read]
+        now = {k: v for k, v in found.items() if k in read} | (cache.get_many(unread) if unread else {})
+        if any(now.get(keys[pk]) != version for pk, version in shown.items()):
             return None, found
     return entry, found
 
@@ -259,6 +277,7 @@ class _PageCache:
         if body is not None and store_budget_take(len(body)):
             ids = sorted(products_shown(request))
             shown = cache.get_many([product_version_key(pk) for pk in ids]) if ids else {}
+            _guess_shown(key, ids)
             cache.set(key, {
                 "version": version_of_catalog,
                 "products": {pk: shown.get(product_version_key(pk)) for pk in ids},

@@ -7,11 +7,13 @@ demo payments); with DJANGO_DEBUG off the system checks in `shop/checks.py`
 refuse to start on those defaults.
 """
 
+import sys
 from pathlib import Path
 
 import environ
 from django.utils.csp import CSP
 
+from core.devserver import runserver_url
 from core.redis_options import redis_options, redis_pool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -277,9 +279,15 @@ _EMAIL_OPTIONS = {
     "EMAIL_TIMEOUT": "timeout",
     "EMAIL_FILE_PATH": "file_path",
 }
+# The console and the files get our own backends, which print the text a person reads (whole links,
+# not quoted-printable): core/mail.py.
+_READABLE = {
+    "django.core.mail.backends.console.EmailBackend": "core.mail.ConsoleEmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend": "core.mail.FileEmailBackend",
+}
 MAILERS = {
     "default": {
-        "BACKEND": _email["EMAIL_BACKEND"],
+        "BACKEND": _READABLE.get(_email["EMAIL_BACKEND"], _email["EMAIL_BACKEND"]),
         "OPTIONS": {
             option: _email[key]
             for key, option in _EMAIL_OPTIONS.items()
@@ -289,8 +297,7 @@ MAILERS = {
 }
 if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"].setdefault("timeout", 20)
-DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="shop@localhost")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The sender (DEFAULT_FROM_EMAIL) is set under "The shop", after SHOP_NAME.
 
 # --- Security ---------------------------------------------------------------
 # Heroku's router terminates TLS and says so in X-Forwarded-Proto.
@@ -337,10 +344,15 @@ STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
 
 # --- The shop ---------------------------------------------------------------
 SHOP_NAME = env.str("SHOP_NAME", default="Northwind Goods")
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SHOP_NAME}] "
+# The sender of every email, the outbox's and allauth's alike: "Shop Name <address>" unless the variable names one.
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default=f"{SHOP_NAME} <shop@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# allauth's subjects read like the order emails': "Northwind Goods: Choose a new password".
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SHOP_NAME}: "
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="usd").lower()
-# Absolute address used in emails (receipt links), e.g. https://shop.example.com
-SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")
+# Absolute address used in emails (receipt links), canonical and Open Graph URLs, e.g. https://shop.example.com.
+# Unset in development it is the address runserver serves on (`make run PORT=8123`, `manage.py runserver 8123`).
+SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="") or runserver_url(sys.argv) or "http://127.0.0.1:8000"
 SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=10)
 # Tax (docs/MONEY.md): catalog prices include tax (VAT style) or tax is added at checkout (US style);
 # whether shipping is taxed; the shop's home country, for estimates before the shopper gives an address.
@@ -415,4 +427,7 @@ LOGGING = {
     },
 }
 
+# django-tailwind builds the committed CSS (`make css` = `manage.py tailwind install`, which runs npm install and
+# `npm run build` in shop/static_src/); TAILWIND_CSS_PATH is where that build writes, under static/.
 TAILWIND_APP_NAME = "shop"
+TAILWIND_CSS_PATH = "css/shop.css"

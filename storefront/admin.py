@@ -9,6 +9,7 @@ from storefront.models import (
     Category,
     OptionType,
     OptionValue,
+    Page,
     Product,
     ProductImage,
     Review,
@@ -309,3 +310,12 @@ class WishlistItemAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "product__name"]
     list_select_related = ["user", "product"]
     raw_id_fields = ["user", "product"]
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "position", "updated"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["title"]}
+    search_fields = ["title", "body"]
+    fields = ["title", "slug", "position", "body"]

@@ -7,9 +7,11 @@ counts in `listing`, the product page in `product_page`.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db.models import Prefetch, QuerySet
 
 from storefront.models import Category, Product, ProductImage, Variant
@@ -85,8 +87,35 @@ def _cache_set(key: str, value, seconds: int = CACHE_SECONDS) -> None:
         pass
 
 
+# Within a request the tree is read from the cache once (a category page needs it for the filter, the list
+# and the header): kept here from request_started to request_finished, and never outside a request.
+_this_request = threading.local()
+
+
+def _request_begins(**kwargs) -> None:
+    _this_request.tree = None
+    _this_request.active = True
+
+
+def _request_ends(**kwargs) -> None:
+    _this_request.tree = None
+    _this_request.active = False
+
+
+request_started.connect(_request_begins, dispatch_uid="storefront-category-tree-begins")
+request_finished.connect(_request_ends, dispatch_uid="storefront-category-tree-ends")
+
+
+def category_tree_forget() -> None:
+    """This request's copy of the tree, dropped (a category changed)."""
+    _this_request.tree = None
+
+
 def category_tree() -> CategoryTree:
     """Every category, cached until one changes (storefront.signals clears it)."""
+    tree = getattr(_this_request, "tree", None)
+    if tree is not None:
+        return tree
     tree = _cache_get(CATEGORY_TREE_KEY)
     if tree is None:
         nodes: dict[int, TreeCategory] = {}
@@ -96,6 +125,8 @@ def category_tree() -> CategoryTree:
             children.setdefault(c.parent_id, []).append(c.pk)
         tree = CategoryTree(nodes, children)
         _cache_set(CATEGORY_TREE_KEY, tree)
+    if getattr(_this_request, "active", False):
+        _this_request.tree = tree
     return tree
 
 
@@ -162,6 +193,11 @@ def related_products(*, product: Product, limit: int = 4) -> list[Product]:
         product_cards().filter(category_id=product.category_id).exclude(pk=product.pk)
         .order_by("-rating_count", "-created")[:limit]
     ))
+
+
+def featured_products(*, limit: int = 4) -> list[Product]:
+    """The newest featured products, as cards show them: what an empty cart suggests."""
+    return with_card_data(list(product_cards().filter(featured=True).order_by("-created", "-id")[:limit]))
 
 
 def sitemap_products() -> QuerySet[Product]:

@@ -64,7 +64,8 @@ class Listing:
     category_facets: list[Facet]
     rating_facets: list[Facet]
     in_stock_count: int
-    corrected: str = ""
+    corrected: str = ""  # the query searched instead of a misspelt one (storefront/search.py)
+    similar: bool = False  # products with names similar to the query (PostgreSQL's last resort)
 
     @property
     def next_page(self) -> int:
@@ -102,10 +103,10 @@ def product_listing(
     base = visible_products()
     if scope is not None:
         base = base.filter(category_id__in=tree.descendant_ids(scope.id))
-    corrected = ""
+    corrected, similar = "", False
     if filters.query:
         result = search_products(query=filters.query, base=base)
-        base, corrected = result.products, result.corrected
+        base, corrected, similar = result.products, result.corrected, result.similar
 
     narrowed = None
     if filters.category:
@@ -164,5 +165,5 @@ def product_listing(
     return Listing(
         products=products, total=total, filters=filters, first_page=first_page,
         has_next=end < total, category_facets=category_facets, rating_facets=rating_facets,
-        in_stock_count=sum(row["stocked"] for row in chosen_rows), corrected=corrected,
+        in_stock_count=sum(row["stocked"] for row in chosen_rows), corrected=corrected, similar=similar,
     )

@@ -323,3 +323,30 @@ class StockMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variant_id}: {self.change:+d} ({self.get_reason_display()})"
+
+
+class Page(models.Model):
+    """A page about the shop that staff write in the admin: returns, shipping, privacy, terms, contact.
+
+    The body is plain text, so nobody needs HTML (and none can be injected): a blank line starts a
+    paragraph, a line starting "## " is a heading, addresses become links (storefront/pages.py).
+    """
+
+    slug = models.SlugField(max_length=60, unique=True, help_text="Its address: /pages/<slug>/.")
+    title = models.CharField(max_length=120)
+    body = models.TextField(help_text=(
+        'Plain text. A blank line starts a new paragraph; a line starting with "## " is a heading; '
+        "web and email addresses become links."
+    ))
+    position = models.PositiveIntegerField(default=0, help_text="Order in the footer's links.")
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = "policy page"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("storefront:page", kwargs={"slug": self.slug})

@@ -9,11 +9,13 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from core.pagecache import bump_catalog_version, bump_product_versions
-from storefront.catalog import CATEGORY_TREE_KEY
+from storefront.catalog import CATEGORY_TREE_KEY, category_tree_forget
+from storefront.pages import PAGE_LINKS_KEY
 from storefront.models import (
     Category,
     OptionType,
     OptionValue,
+    Page,
     Product,
     ProductImage,
     Review,
@@ -27,10 +29,22 @@ from storefront.wishlist import wishlist_add_pending
 
 @receiver([post_save, post_delete], sender=Category)
 def forget_category_tree(sender, **kwargs) -> None:
+    category_tree_forget()
     try:
         cache.delete(CATEGORY_TREE_KEY)
     except Exception:  # the cache fails open; the tree expires within the hour anyway
         pass
+
+
+@receiver([post_save, post_delete], sender=Page)
+def forget_page_links(sender, **kwargs) -> None:
+    # Every page's footer links to the policy pages, and cached catalog pages carry their footer:
+    # a new title or a new page shows on the next request. The page itself is never cached.
+    try:
+        cache.delete(PAGE_LINKS_KEY)
+    except Exception:  # the cache fails open; the links expire within the hour anyway
+        pass
+    bump_catalog_version()
 
 
 # Anything a guest's catalog page shows. Checkout's sales reach the cache through

@@ -17,6 +17,7 @@ urlpatterns = [
     path("p/<slug:slug>/notify/", views.stock_alert, name="stock_alert"),
     path("alerts/confirm/<str:token>/", views.stock_alert_confirm, name="stock_alert_confirm"),
     path("alerts/unsubscribe/<str:token>/", views.stock_alert_unsubscribe, name="stock_alert_unsubscribe"),
+    path("pages/<slug:slug>/", views.page, name="page"),
     path("wishlist/", views.wishlist, name="wishlist"),
     path("wishlist/<int:product_id>/toggle/", views.wishlist_toggle, name="wishlist_toggle"),
 ]

@@ -24,10 +24,11 @@ from storefront.catalog import category_tree, home_products
 from storefront.errors import StorefrontError
 from storefront.filters import SORTS, CatalogFilterForm, catalog_query, search_query, suggest_query
 from storefront.listing import product_listing
-from storefront.models import Product
+from storefront.models import Page, Product
+from storefront.pages import page_blocks
 from storefront.product_page import product_page, product_query
 from storefront.reviews import ReviewData, review_save
-from storefront.search import search_suggestions
+from storefront.search import no_results_help, search_suggestions
 from storefront.selectors import review_of, user_can_review, wishlist_ids, wishlist_products
 
 LISTING_SORTS = [(k, v) for k, v in SORTS.items() if k != "relevance"]
@@ -130,6 +131,10 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     if listing is not None:
         context |= _listing_context(request, listing, path=path)
+        if not listing.total and not filters.active:
+            # Nothing to filter: other spellings, popular products and the categories instead.
+            context["no_results"] = help_ = no_results_help(query=filters.query)
+            page_shows(request, (item.pk for item in help_.popular))
     return _render_listing(request, "storefront/search.html", context)
 
 
@@ -371,3 +376,12 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@require_GET
+def page(request: HttpRequest, slug: str) -> HttpResponse:
+    """A policy page staff write in the admin. Not in the page cache: an edit shows on the next request."""
+    policy = get_object_or_404(Page, slug=slug)
+    return render(request, "storefront/page.html", {
+        "page": policy, "blocks": page_blocks(policy.body), "canonical": absolute_url(policy.get_absolute_url()),
+    })

@@ -21,6 +21,8 @@ class OutboxEmail(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         REFUNDED = "refunded", "Refunded"
         OUT_OF_STOCK = "out_of_stock", "Paid, waiting for stock"
+        # Sign-up confirmations, password resets and allauth's other mails (accounts/adapter.py).
+        ACCOUNT = "account", "Account"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

@@ -4,6 +4,7 @@ Every change is checked against the live stock and the per-line cap; the message
 returned (or the CheckoutError raised) is the sentence the shopper sees."""
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -37,17 +38,31 @@ def _check_quantity(variant: Variant, quantity: int) -> None:
         )
 
 
-def cart_add(*, cart: AnyCart, variant_id: int, quantity: int) -> str:
+@dataclass(frozen=True)
+class CartAddition:
+    """What "Add to cart" did: the sentence for the shopper, and what the cart notification shows."""
+
+    message: str
+    variant: Variant
+    quantity: int
+    line_quantity: int
+
+
+def cart_add(*, cart: AnyCart, variant_id: int, quantity: int) -> CartAddition:
     variant = _variant_for_cart(variant_id)
     new_quantity = cart.quantity_of(variant.pk) + quantity
     _check_quantity(variant, new_quantity)
     cart.set(variant.pk, new_quantity)
-    return f"Added {quantity} × {variant.display_name} to your cart."
+    return CartAddition(message=f"Added {quantity} × {variant.display_name} to your cart.", variant=variant,
+                        quantity=quantity, line_quantity=new_quantity)
 
 
 def cart_update(*, cart: AnyCart, variant_id: int, quantity: int) -> str:
+    """A line's new quantity; 0 removes the line."""
     if not cart.quantity_of(variant_id):
         raise CheckoutError("That item is not in your cart any more.")
+    if quantity == 0:
+        return cart_remove(cart=cart, variant_id=variant_id)
     variant = _variant_for_cart(variant_id)
     _check_quantity(variant, quantity)
     cart.set(variant.pk, quantity)

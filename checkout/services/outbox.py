@@ -2,6 +2,7 @@
 sent after the commit by a huey task, claimed with a conditional update, swept if left behind."""
 
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -44,6 +45,17 @@ def email_queue(*, order: Order, kind: str) -> OutboxEmail | None:
     return email
 
 
+ACCOUNT_BODY_GONE = "Not kept after sending: it carried a sign-in link. The shopper can ask for a new email."
+
+
+def email_queue_message(*, kind: str, to: str, subject: str, text: str, html: str) -> OutboxEmail:
+    """Write an email that is about no order (an account's confirmation link, a password reset)
+    into the outbox; it is sent after the caller's transaction commits, like every customer email."""
+    email = OutboxEmail.objects.create(kind=kind, to=to, subject=subject, body_text=text, body_html=html)
+    _email_enqueue_after_commit(email.pk)
+    return email
+
+
 @db_task(retries=6, retry_delay=15, retry_backoff=2)
 def send_email(email_id: int) -> None:
     """Send one outbox row; an SMTP error raises, and huey retries with backoff."""
@@ -54,13 +66,26 @@ def _email_enqueue_after_commit(email_id: int) -> None:
     transaction.on_commit(lambda: send_email(email_id), robust=True)
 
 
+def smtp_refused_for_good(error: Exception) -> bool:
+    """True when the mail server said no for good (an SMTP 5xx reply: unknown mailbox, message refused).
+
+    Sending the same message again would get the same answer, so it is not retried; a 4xx reply
+    ("mailbox busy, try later"), a timeout or a dropped connection is retried.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    return isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600
+
+
 def email_send(*, email_id: int) -> bool:
     """Send one outbox row, at most once per claim. True if this call sent it.
 
     The row is claimed with a conditional update (queued → sending): a second
     worker, or the sweep, finds nothing to claim. An SMTP error puts the row back
     to queued with the error and raises, so the task retries with backoff; after
-    OUTBOX_MAX_ATTEMPTS it is marked failed for staff.
+    OUTBOX_MAX_ATTEMPTS it is marked failed for staff. A permanent refusal (5xx) is
+    marked failed at once, noted on the order for staff, and not retried.
     """
     claimed = OutboxEmail.objects.filter(pk=email_id, status=OutboxEmail.Status.QUEUED).update(
         status=OutboxEmail.Status.SENDING, attempts=F("attempts") + 1, updated=timezone.now()
@@ -75,12 +100,20 @@ def email_send(*, email_id: int) -> bool:
     try:
         message.send()
     except Exception as error:
+        if smtp_refused_for_good(error):
+            _email_refused(email=email, error=error)
+            return False
         status = OutboxEmail.Status.FAILED if email.attempts >= OUTBOX_MAX_ATTEMPTS else OutboxEmail.Status.QUEUED
         OutboxEmail.objects.filter(pk=email_id).update(status=status, last_error=f"{type(error).__name__}: {error}"[:2000])
         logger.warning("Email %s (%s to %s) failed, attempt %d: %s", email_id, email.kind, email.to, email.attempts, error)
         raise
     now = timezone.now()
-    OutboxEmail.objects.filter(pk=email_id).update(status=OutboxEmail.Status.SENT, sent_at=now, last_error="")
+    sent = {"status": OutboxEmail.Status.SENT, "sent_at": now, "last_error": ""}
+    if email.kind == OutboxEmail.Kind.ACCOUNT:
+        # A confirmation or password-reset link signs its holder in: once sent, it is not kept where staff
+        # (who may hold fewer rights than the account) could read it in the admin.
+        sent |= {"body_text": ACCOUNT_BODY_GONE, "body_html": f"<p>{ACCOUNT_BODY_GONE}</p>"}
+    OutboxEmail.objects.filter(pk=email_id).update(**sent)
     if email.order_id:
         if email.kind == OutboxEmail.Kind.RECEIPT:
             Order.objects.filter(pk=email.order_id, receipt_sent_at__isnull=True).update(receipt_sent_at=now)
@@ -92,8 +125,21 @@ def email_send(*, email_id: int) -> bool:
     return True
 
 
+def _email_refused(*, email: OutboxEmail, error: Exception) -> None:
+    reason = f"{type(error).__name__}: {error}"[:2000]
+    OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxEmail.Status.FAILED, last_error=reason)
+    logger.warning("Email %s (%s to %s) refused for good, not retried: %s", email.pk, email.kind, email.to, error)
+    if email.order_id:
+        order_note_add(order=email.order, kind=OrderEvent.Kind.EMAIL,
+                       note=f"{email.get_kind_display()} email to {email.to} was refused by the mail server and "
+                            f"will not be retried; check the address, then resend it from the outbox.")
+
+
 def email_resend(*, email: OutboxEmail, actor=None) -> None:
     """Staff ask for an email to go out again (a failed one, or a receipt the customer lost)."""
+    if email.kind == OutboxEmail.Kind.ACCOUNT and email.status == OutboxEmail.Status.SENT:
+        raise CheckoutError(f"The account email to {email.to} was sent and its link is not kept: "
+                            "the shopper can ask for a new one on the sign-in page.")
     with transaction.atomic():
         updated = OutboxEmail.objects.filter(pk=email.pk).exclude(status=OutboxEmail.Status.SENDING).update(
             status=OutboxEmail.Status.QUEUED, last_error=""

@@ -24,6 +24,7 @@ from checkout.views.shopper import (
     ship_to_known,
 )
 from core.http import safe_next
+from storefront.catalog import featured_products
 
 
 def _render_cart(request: HttpRequest, *, error: str = "", notice: str = "", code_error: str = "") -> HttpResponse:
@@ -36,6 +37,8 @@ def _render_cart(request: HttpRequest, *, error: str = "", notice: str = "", cod
     context = {
         "summary": summary, "figures": quote_figures(summary), "error": error, "notice": notice,
         "code_form": DiscountCodeForm(), "code_error": code_error,
+        # An empty cart suggests where to go next; a full one needs no extra query.
+        "featured": [] if summary.lines else featured_products(limit=4),
     }
     template = "checkout/cart.html#cart-lines" if request.htmx else "checkout/cart.html"
     return render(request, template, context)
@@ -78,19 +81,22 @@ def _cart_limited(request: HttpRequest) -> HttpResponse:
 def cart_add(request: HttpRequest) -> HttpResponse:
     cart = cart_for_request(request)
     form = AddToCartForm(request.POST)
+    added = None
     try:
         if not form.is_valid():
             raise CheckoutError(form.first_error())
-        message, ok = cart_services.cart_add(
+        added = cart_services.cart_add(
             cart=cart, variant_id=form.cleaned_data["variant"], quantity=form.cleaned_data["quantity"]
-        ), True
+        )
+        message, ok = added.message, True
     except CheckoutError as error:
         message, ok = error.message, False
     if request.htmx:
+        # The feedback beside the button, the badge and (after an add) the cart notification: no quote.
         return render(
             request,
             "includes/add_feedback.html",
-            {"message": message, "ok": ok, "cart_count": cart.count()},
+            {"message": message, "ok": ok, "cart_count": cart.count(), "added": added},
         )
     (messages.success if ok else messages.error)(request, message)
     return HttpResponseRedirect(safe_next(request, reverse("checkout:cart")))

@@ -22,7 +22,9 @@ def money(value: Decimal | None, currency: str | None = None) -> str:
     amount = round_money(Decimal(value), currency)  # whole cents (or units); KWD then prints 12.350
     sign = "-" if amount < 0 else ""
     whole, _, fraction = f"{abs(amount):.{places}f}".partition(".")
-    text = f"{intcomma(int(whole))}.{fraction}" if places else intcomma(int(whole))
+    if len(whole) > 3:  # grouped as the language groups thousands (below 1,000 there is nothing to group)
+        whole = intcomma(int(whole))
+    text = f"{whole}.{fraction}" if places else whole
     symbol = SYMBOLS.get(currency)
     if symbol:
         return f"{sign}{symbol}{text}"

@@ -120,12 +120,13 @@ def test_delete_account_needs_the_password(client, shopper):
     assert not User.objects.filter(pk=shopper.pk).exists()
 
 
-def test_signup_with_a_taken_email_answers_like_a_fresh_one(client, mailoutbox):
+def test_signup_with_a_taken_email_answers_like_a_fresh_one(client, mailoutbox, django_capture_on_commit_callbacks):
     factories.user(email="taken@example.com")
     data = {"password1": "a-very-long-passphrase-1", "password2": "a-very-long-passphrase-1"}
-    taken = client.post(reverse("account_signup"), data | {"email": "taken@example.com"})
-    client.logout()
-    fresh = client.post(reverse("account_signup"), data | {"email": "fresh@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):  # allauth's mails go out through the outbox
+        taken = client.post(reverse("account_signup"), data | {"email": "taken@example.com"})
+        client.logout()
+        fresh = client.post(reverse("account_signup"), data | {"email": "fresh@example.com"})
     assert taken.status_code == fresh.status_code == 302
     assert taken["Location"] == fresh["Location"]
     assert len(mailoutbox) == 2  # the owner of the taken address is told, by email only
@@ -193,3 +194,20 @@ def test_admin_login_goes_through_the_rate_limited_sign_in(client):
 def test_a_signed_in_non_staff_user_cannot_reach_the_admin(client, shopper):
     assert client.get("/admin/").status_code in (302, 403)
     assert client.get("/admin/login/").status_code == 403
+
+
+ENTRANCE_PAGES = [
+    "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/accounts/password/reset/done/",
+    "/accounts/confirm-email/", "/accounts/confirm-email/not-a-key/", "/accounts/password/reset/key/1-not-a-key/",
+]
+
+
+@pytest.mark.parametrize("path", ENTRANCE_PAGES)
+def test_every_sign_in_page_is_in_the_shop_layout_with_its_links_styled(client, path):
+    response = client.get(path, follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "allauth/layouts/entrance.html" in [t.name for t in response.templates]
+    assert re.search(r"<title>[^<]*· Northwind Goods</title>", html)
+    assert 'class="card prose-links' in html  # allauth's plain links are the shop's underlined links
+    assert "Track an order" in html  # the shop's footer

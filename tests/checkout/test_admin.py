@@ -163,3 +163,39 @@ def test_non_staff_cannot_reach_order_actions(client, paid_order):
     client.force_login(shopper)
     response = client.get(reverse("admin:checkout_order_action", args=[paid_order.pk, "ship"]))
     assert response.status_code in (302, 403)
+
+
+def test_the_admin_index_has_no_two_sections_with_the_same_name(admin_client):
+    response = admin_client.get(reverse("admin:index"))
+    names = [app["name"] for app in response.context["app_list"]]
+    assert len(names) == len(set(names)), names
+    assert "Customers and staff" in names and "Accounts" in names  # ours, and allauth's email addresses
+
+
+def test_the_order_list_shows_seven_short_columns(admin_client, paid_order):
+    response = admin_client.get(reverse("admin:checkout_order_changelist"))
+    headers = [str(h["text"]) for h in response.context["result_headers"]]
+    assert [h.capitalize() for h in headers[1:]] == [
+        "Number", "Placed", "Customer", "Status", "Payment state", "Total", "Needs review"]
+    page = response.content.decode()
+    assert paid_order.full_name in page and paid_order.email in page
+
+
+@pytest.mark.parametrize("url_of", [
+    lambda order: reverse("admin:checkout_order_action", args=[order.pk, "ship"]),
+    lambda order: None,  # the bulk "Ship selected orders…" action's intermediate page
+])
+def test_the_ship_pages_use_the_admin_layout(admin_client, paid_order, url_of):
+    url = url_of(paid_order)
+    if url:
+        response = admin_client.get(url)
+    else:
+        response = admin_client.post(reverse("admin:checkout_order_changelist"),
+                                     {"action": "bulk_ship", "_selected_action": [paid_order.pk]})
+    assert response.status_code == 200
+    names = [t.name for t in response.templates]
+    assert "admin/base_site.html" in names and "admin/base.html" in names
+    page = response.content.decode()
+    assert "admin/css/forms.css" in page  # the aligned form rows and the submit row are styled
+    assert '<ol class="breadcrumbs">' in page and ">Orders</a>" in page
+    assert 'class="submit-row"' in page and 'class="module aligned"' in page

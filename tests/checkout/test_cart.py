@@ -16,11 +16,18 @@ pytestmark = pytest.mark.django_db
 # --- Quantities and the cart -------------------------------------------------
 
 
-@pytest.mark.parametrize("raw", ["-1", "0", "1.5", "abc", "", "1e3", "1000000000", " "])
+@pytest.mark.parametrize("raw", ["-1", "1.5", "abc", "", "1e3", "1000000000", " "])
 def test_bad_quantities_are_refused_with_a_message(raw):
     form = CartQuantityForm(QueryDict(f"quantity={raw}"))
     assert not form.is_valid()
     assert "Quantity must" in form.first_error()
+
+
+def test_a_cart_line_takes_zero_but_adding_zero_is_refused():
+    form = CartQuantityForm(QueryDict("quantity=0"))
+    assert form.is_valid() and form.cleaned_data["quantity"] == 0
+    form = AddToCartForm(QueryDict("variant=7&quantity=0"))
+    assert form.first_error() == "Quantity must be at least 1. To take an item out, use Remove."
 
 
 def test_a_repeated_quantity_field_is_refused():
@@ -92,6 +99,15 @@ def test_cart_update_and_remove():
     assert not cart
 
 
+def test_cart_update_to_zero_removes_the_line():
+    variant = factories.variant(stock=5)
+    cart = factories.cart()
+    cart_add(cart=cart, variant_id=variant.pk, quantity=2)
+    message = cart_update(cart=cart, variant_id=variant.pk, quantity=0)
+    assert message == f"Removed {variant.display_name} from your cart."
+    assert not cart.quantity_of(variant.pk)
+
+
 def test_lines_that_went_out_of_stock_or_inactive_are_flagged_and_block_checkout():
     a, b = factories.variant(stock=5), factories.variant(stock=5)
     cart = factories.cart_with((a, 2), (b, 1))
@@ -102,3 +118,33 @@ def test_lines_that_went_out_of_stock_or_inactive_are_flagged_and_block_checkout
     assert "Sold out" in problems[a.pk]
     assert "No longer available" in problems[b.pk]
     assert not summary.can_checkout
+
+
+# --- A signed-in shopper's cart (in the database) ------------------------------
+
+
+def test_a_line_another_request_added_meanwhile_is_updated_not_duplicated():
+    from checkout.cart import DatabaseCart
+    from checkout.models import CartLine
+
+    shopper, mug = factories.user(), factories.variant(stock=10)
+    this_tab, other_tab = DatabaseCart(shopper), DatabaseCart(shopper)
+    assert this_tab.quantity_of(mug.pk) == 0  # read before the other tab adds the mug
+    other_tab.set(mug.pk, 1)
+    this_tab.set(mug.pk, 2)
+    assert list(CartLine.objects.filter(cart__user=shopper).values_list("variant_id", "quantity")) == [(mug.pk, 2)]
+    assert DatabaseCart(shopper).count() == 2
+
+
+def test_the_count_after_a_change_is_what_the_change_wrote():
+    from checkout.cart import DatabaseCart
+
+    shopper, mug, tee = factories.user(), factories.variant(stock=10), factories.variant(stock=10)
+    cart = DatabaseCart(shopper)
+    cart_add(cart=cart, variant_id=mug.pk, quantity=2)
+    cart_add(cart=cart, variant_id=tee.pk, quantity=1)
+    assert cart.count() == 3
+    cart.remove(mug.pk)
+    assert cart.quantities() == {tee.pk: 1} == DatabaseCart(shopper).quantities()
+    cart.clear()
+    assert cart.count() == 0 == DatabaseCart(shopper).count()

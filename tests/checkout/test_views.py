@@ -342,7 +342,8 @@ def test_wrong_email_and_unknown_number_get_the_same_answer(client):
     assert wrong_email.status_code == unknown.status_code == 200
 
     def message(response):
-        return re.search(r'role="alert">(.*?)</div>', response.content.decode(), re.S).group(1)
+        summary = re.search(r'id="error-summary"[^>]*role="alert"[^>]*>(.*?)</div>', response.content.decode(), re.S)
+        return summary.group(1)
 
     assert message(wrong_email) == message(unknown)
     assert "couldn&#x27;t find" in message(unknown)

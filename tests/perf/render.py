@@ -1,7 +1,7 @@
 """Server time of rendered catalog pages, in-process, on PostgreSQL with the 10,000-product catalog.
 
     .venv/bin/python tests/perf/render.py [--prepare] [--reseed] [--requests 40] [--warmup 5] [--runs 3]
-        [--only "category,product"] [--db shop_listing_perf]
+        [--only "category,product"] [--db shop_listing_perf] [--page-cache 60]
 
 What it does:
 
@@ -11,15 +11,18 @@ What it does:
    it runs VACUUM ANALYZE (as autovacuum would after a migration's bulk update) and collects the
    static files (the pages link to their hashed names).
 2. Loads Django in this process with load.py's production settings (DEBUG off, so templates
-   are cached; Redis cache and sessions on `--redis-url`) and the page cache off
-   (SHOP_PAGE_CACHE_SECONDS=0): every page is rendered, as for a signed-in shopper.
+   are cached; Redis cache on `--redis-url`, sessions in the database) and the page cache off
+   (SHOP_PAGE_CACHE_SECONDS=0): every page is rendered. With `--page-cache 60` it is on, and
+   the catalog pages measured after the warm-up are page-cache hits.
 3. Sends each page through the real middleware stack with Django's test Client (no network,
    no server), for a guest without a session and for a signed-in shopper with a cart and a
    wishlist, `--warmup` times unmeasured and then `--requests` times, and reports the median
    of each figure: total server time, time in SQL (connection.execute_wrapper: the driver's
    execute), time rendering templates less the SQL run inside them, the rest (middleware,
-   views, forms), the query count, and the page's size as HTML and on the wire
-   (Accept-Encoding: gzip).
+   views, forms), this process's CPU time (steadier than the wall clock on a shared machine),
+   the query count, and the page's size as HTML and on the wire (Accept-Encoding: gzip).
+   The cart path: the cart page with three lines (a guest's put in through the add-to-cart
+   form first) and add-to-cart as htmx posts it, a new line each time (a guest with a cart).
 
 With --runs N the whole measurement is repeated N times; the table then shows the median of
 the per-run medians, and the per-run figures are in the JSON file
@@ -48,8 +51,8 @@ DB_NAME = "shop_listing_perf"
 SHOPPER_EMAIL = "render-bench@example.com"
 
 
-def django_setup(db_name: str, redis_url: str) -> None:
-    env = server_env(db_name) | {"REDIS_URL": redis_url, "SHOP_PAGE_CACHE_SECONDS": "0",
+def django_setup(db_name: str, redis_url: str, page_cache_seconds: int = 0) -> None:
+    env = server_env(db_name) | {"REDIS_URL": redis_url, "SHOP_PAGE_CACHE_SECONDS": str(page_cache_seconds),
                                  "DJANGO_SECURE_COOKIES": "false"}
     subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     # Statistics and the visibility map, as autovacuum keeps them after a migration's bulk update.
@@ -139,6 +142,9 @@ def pick_pages() -> dict[str, str]:
         "search ?q=tshrit (typo)": "/search/?q=tshrit",
         "product (one variant)": f"/p/{product(rating_count__gte=3, variants__stock__gt=0)}/",
         "product (many variants)": f"/p/{many_variants}/",
+        # The cart path: the visitor's cart holds CART_LINES lines (a guest gets them first).
+        "cart (3 lines)": "/cart/",
+        "add to cart (htmx)": "POST /cart/add/",
     }
 
 
@@ -159,24 +165,56 @@ def shopper_client():
     return client
 
 
+CART_LINES = 3
+
+
+def cart_variants(count: int, offset: int = 0) -> list[int]:
+    """Variants with plenty of stock, in a fixed order: the carts' lines and what add-to-cart adds."""
+    from storefront.models import Variant
+
+    ids = Variant.objects.filter(stock__gt=50, active=True, product__active=True).order_by("id")
+    return list(ids.values_list("id", flat=True)[offset:offset + count])
+
+
+def with_cart(client, signed_in: bool):
+    """The visitor's cart set to CART_LINES lines of one each (a guest's through the add-to-cart form)."""
+    from checkout.models import Cart, CartLine
+
+    lines = cart_variants(CART_LINES)
+    if signed_in:
+        cart, _ = Cart.objects.get_or_create(user_id=client.session["_auth_user_id"])
+        CartLine.objects.filter(cart=cart).delete()
+        CartLine.objects.bulk_create(CartLine(cart=cart, variant_id=v, quantity=1) for v in lines)
+    else:
+        for variant in lines:
+            client.post("/cart/add/", {"variant": variant, "quantity": 1})
+    return client
+
+
 def measure(client, meter: Meter, url: str, requests: int, warmup: int) -> dict:
     samples = []
+    method, _, path = url.rpartition(" ")
+    adding = cart_variants(warmup + requests, offset=CART_LINES) if method == "POST" else []
     for i in range(warmup + requests):
         meter.reset()
         with meter.installed():
-            started = time.perf_counter()
-            response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
-            total = time.perf_counter() - started
+            started, cpu_started = time.perf_counter(), time.process_time()
+            if adding:  # a new line each time (htmx), so no line reaches its cap
+                response = client.post(path, {"variant": adding[i], "quantity": 1}, HTTP_HX_REQUEST="true",
+                                       HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+            else:
+                response = client.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+            total, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         assert response.status_code == 200, (url, response.status_code)
         if i >= warmup:
             samples.append({
                 "total": total, "sql": meter.sql, "template": meter.template - meter.sql_in_template,
-                "queries": meter.queries,
+                "queries": meter.queries, "cpu": cpu,
             })
     wire = response.content
     html = gzip.decompress(wire) if response.get("Content-Encoding") == "gzip" else wire
     result = {key: statistics.median(s[key] for s in samples) * (1 if key == "queries" else 1000)
-              for key in ("total", "sql", "template", "queries")}
+              for key in ("total", "sql", "template", "queries", "cpu")}
     result["other"] = result["total"] - result["sql"] - result["template"]
     result["html_kb"] = len(html) / 1024
     result["wire_kb"] = len(wire) / 1024
@@ -193,10 +231,12 @@ def one_run(pages: dict[str, str], requests: int, warmup: int) -> dict:
     for visitor, make in visitors.items():
         for name, url in pages.items():
             client = make()  # a guest without a session for every page, as the page cache would see one
+            if "cart" in name:
+                client = with_cart(client, signed_in=visitor == "signed-in")
             results[f"{name} | {visitor}"] = measure(client, meter, url, requests, warmup)
             r = results[f"{name} | {visitor}"]
             print(f"  {visitor:<9} {name:<38} {r['total']:6.1f} ms  sql {r['sql']:5.1f}  "
-                  f"tpl {r['template']:5.1f}  other {r['other']:5.1f}  q {r['queries']:.0f}  "
+                  f"tpl {r['template']:5.1f}  other {r['other']:5.1f}  cpu {r['cpu']:5.1f}  q {r['queries']:.0f}  "
                   f"{r['html_kb']:.1f} KB html, {r['wire_kb']:.1f} KB wire", flush=True)
     return results
 
@@ -239,13 +279,15 @@ def main() -> None:
     parser.add_argument("--db", default=DB_NAME)
     parser.add_argument("--redis-url", default=os.environ.get("PERF_REDIS_URL", "redis://127.0.0.1:6379/12"))
     parser.add_argument("--only", default="", help="comma-separated words; pages whose name has one are run")
+    parser.add_argument("--page-cache", type=int, default=0, metavar="SECONDS",
+                        help="page cache on: catalog pages after the warm-up are hits (default 0: every page rendered)")
     parser.add_argument("--profile", default="", metavar="URL", help="print a cProfile of this page instead")
     parser.add_argument("--signed-in", action="store_true", help="with --profile: as the signed-in shopper")
     args = parser.parse_args()
 
     if args.prepare or args.reseed:
         prepare(args.reseed, args.db)
-    django_setup(args.db, args.redis_url)
+    django_setup(args.db, args.redis_url, args.page_cache)
     if args.profile:
         profile(args.profile, args.signed_in, args.requests)
         return
@@ -258,17 +300,17 @@ def main() -> None:
         print(f"run {n + 1} of {args.runs}", flush=True)
         runs.append(one_run(pages, args.requests, args.warmup))
 
-    rows = ["| page | visitor | total ms | SQL ms | templates ms | other ms | queries | HTML KB | wire KB |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    rows = ["| page | visitor | total ms | SQL ms | templates ms | other ms | CPU ms | queries | HTML KB | wire KB |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     summary = {}
     for key in runs[0]:
         med = {f: statistics.median(r[key][f] for r in runs) for f in runs[0][key]}
         summary[key] = med
         page, visitor = key.split(" | ")
         rows.append(f"| {page} | {visitor} | {med['total']:.1f} | {med['sql']:.1f} | {med['template']:.1f} | "
-                    f"{med['other']:.1f} | {med['queries']:.0f} | {med['html_kb']:.1f} | {med['wire_kb']:.1f} |")
+                    f"{med['other']:.1f} | {med['cpu']:.1f} | {med['queries']:.0f} | {med['html_kb']:.1f} | {med['wire_kb']:.1f} |")
     header = (f"Machine: {machine()}. In-process (Django test Client, the full middleware stack), PostgreSQL "
-              f"database {args.db}, DEBUG off, SHOP_PAGE_CACHE_SECONDS=0; median of {args.requests} requests "
+              f"database {args.db}, DEBUG off, SHOP_PAGE_CACHE_SECONDS={args.page_cache}; median of {args.requests} requests "
               f"after {args.warmup} warm-up, {'median of ' + str(args.runs) + ' runs' if args.runs > 1 else '1 run'}.")
     print("\n" + header + "\n\n" + "\n".join(rows))
     RESULTS.mkdir(exist_ok=True)

@@ -248,6 +248,28 @@ def test_a_sale_re_renders_only_the_pages_showing_that_product(stripe_fake, djan
     assert _cache_state(Client().get(bowl.get_absolute_url())) == "hit"
 
 
+@pytest.mark.parametrize("guess", ["kept", "forgotten", "wrong"])
+def test_a_hit_checks_every_product_it_shows_whatever_this_process_guessed_it_shows(guess, redis_entries):
+    """A hit reads the versions of the products it is guessed to show with the page (one round trip); the
+    entry's own list decides, so a guess that is missing or wrong still finds the product that changed."""
+    from core.pagecache import bump_product_versions
+    from shop import pagecache
+
+    mug = factories.product(name="Stoneware Mug", stock=5)
+    bowl = factories.product(name="Stoneware Bowl", stock=5)
+    url = mug.category.get_absolute_url()
+    Client().get(url)
+    assert _cache_state(Client().get(url)) == "hit"
+    if guess == "forgotten":
+        pagecache._shown_guess.clear()
+    elif guess == "wrong":
+        for key in pagecache._shown_guess:
+            pagecache._shown_guess[key] = (bowl.pk,)
+    bump_product_versions([mug.pk])  # what a sale of a mug does
+    assert _cache_state(Client().get(url)) == "miss"
+    assert _cache_state(Client().get(url)) == "hit"
+
+
 def test_a_price_change_by_staff_changes_every_cached_page_showing_it():
     mug = factories.product(name="Stoneware Mug", price="12.50", stock=5)
     member = _signed_in("ada@example.com")

@@ -117,7 +117,7 @@ def test_filemail_url_becomes_a_file_mailer(tmp_path):
     code = "from django.conf import settings; print(settings.MAILERS)"
     result = run(["-c", f"import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','shop.settings'); django.setup(); {code}"],
                  {"DJANGO_DEBUG": "true", "EMAIL_URL": f"filemail://{tmp_path}"})
-    assert "filebased.EmailBackend" in result.stdout, result.stderr
+    assert "core.mail.FileEmailBackend" in result.stdout, result.stderr
     assert str(tmp_path) in result.stdout
 
 

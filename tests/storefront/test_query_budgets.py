@@ -22,8 +22,12 @@ from tests import factories
 # the product page whether they bought it (for "Write a review") and their own review, and on the
 # cart their pending orders (a cart's own hold counts as available to it: one hold per cart).
 # The total and the filter counts of a list page are one grouped query (storefront/listing.py).
-BUDGETS = {"home": 7, "category": 5, "search": 6, "product": 9, "cart": 4, "suggest": 3}
-SIGNED_IN_EXTRA = {"home": 3, "category": 3, "search": 3, "product": 5, "cart": 4, "suggest": 2}
+# A misspelt search ("typo") tries the corrected words once more; one that finds nothing ("nothing") reads
+# the popular products' cards (three queries) and, on PostgreSQL, tries trigram similarity (two).
+BUDGETS = {"home": 7, "category": 5, "search": 6, "product": 9, "cart": 4, "suggest": 3, "typo": 7,
+           "nothing": 9}
+SIGNED_IN_EXTRA = {"home": 3, "category": 3, "search": 3, "product": 5, "cart": 4, "suggest": 2, "typo": 3,
+                   "nothing": 3}
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +45,8 @@ def _urls(product: Product, category: Category) -> dict[str, str]:
         "product": product.get_absolute_url(),
         "cart": reverse("checkout:cart"),
         "suggest": reverse("storefront:suggest") + "?q=mug",
+        "typo": reverse("storefront:search") + "?q=mugg&sort=rating",
+        "nothing": reverse("storefront:search") + "?q=mgu+zzzz",
     }
 
 

@@ -48,16 +48,91 @@ def test_stemming_prefixes_and_weights():
 
 @postgres_only
 @pytest.mark.postgres
-def test_typos_are_forgiven_with_trigrams(client):
+def test_typos_the_catalog_words_cannot_fix_are_forgiven_with_trigrams(client):
     factories.product(name="Heavyweight T-Shirt – Forest")
     factories.product(name="Stoneware Mug")
-    result = search_products(query="tshrit")
+    # Not close enough to "heavyweight" to be corrected outright (difflib's ratio 0.78).
+    result = search_products(query="heavywt")
     assert [p.name for p in result.products] == ["Heavyweight T-Shirt – Forest"]
-    assert result.corrected
-    html = client.get(reverse("storefront:search") + "?q=tshrit").content.decode()
+    assert result.similar and not result.corrected
+    html = client.get(reverse("storefront:search") + "?q=heavywt").content.decode()
     assert "Heavyweight T-Shirt" in html and "similar names" in html
     # Typed without the hyphen it is an exact match.
     assert names("tshirt") == ["Heavyweight T-Shirt – Forest"]
+
+
+def _small_catalog():
+    tees = factories.category(name="T-shirts", slug="t-shirts")
+    kitchen = factories.category(name="Kitchen", slug="kitchen")
+    home = factories.category(name="Home", slug="home")
+    factories.product(name="Heavyweight T-Shirt – Forest", category_obj=tees)
+    factories.product(name="Organic Cotton Tee – Oat", category_obj=tees)
+    factories.product(name="Stoneware Mug – Sea Salt", category_obj=kitchen)
+    factories.product(name="Linen Towel – Sand", category_obj=home)
+    popular = factories.product(name="Wool Blanket – Moss", category_obj=home)
+    factories.review(product_obj=popular, rating=5)
+    return popular
+
+
+def test_typos_are_forgiven_on_every_database(client):
+    """SQLite too: a misspelt word becomes the closest word of the catalog, and the page says so."""
+    _small_catalog()
+    result = search_products(query="tshrit")
+    assert result.corrected == "t-shirt" and not result.similar
+    assert {p.name for p in result.products} == {"Heavyweight T-Shirt – Forest", "Organic Cotton Tee – Oat"}
+
+    response = client.get(reverse("storefront:search") + "?q=tshrit")
+    html = response.content.decode()
+    assert "Showing results for “<strong>t-shirt</strong>”" in html and "No products match “tshrit”" in html
+    assert "Heavyweight T-Shirt – Forest" in html and "Stoneware Mug" not in html
+    assert "private" not in response.get("Cache-Control", "")  # still a page the page cache may share
+
+    html = client.get(reverse("storefront:search") + "?q=mugg").content.decode()
+    assert "Showing results for “<strong>mug</strong>”" in html and "Stoneware Mug – Sea Salt" in html
+    # The suggestions under the search box forgive it too.
+    assert [p.name for p in search_suggestions(query="blnket")] == ["Wool Blanket – Moss"]
+    # A word spelt right is never "corrected", nor one still being typed.
+    assert not search_products(query="towel").corrected
+    assert [p.name for p in search_products(query="stonew").products] == ["Stoneware Mug – Sea Salt"]
+
+
+def test_a_staff_edit_reaches_the_spelling_vocabulary(client):
+    item = factories.product(name="Enamel Camping Mug")
+    assert not search_products(query="lanterm").products.exists()
+    item.name = "Enamel Camping Lantern"
+    item.save()  # bumps the catalog version the vocabulary is cached under
+    result = search_products(query="lanterm")
+    assert result.corrected == "lantern" and [p.name for p in result.products] == ["Enamel Camping Lantern"]
+
+
+def test_a_search_with_no_results_offers_spellings_categories_and_popular_products(client):
+    _small_catalog()
+    response = client.get(reverse("storefront:search") + "?q=tovvel")
+    html = response.content.decode()
+    assert "No products match “tovvel”" in html
+    # Not close enough to correct without asking, close enough to offer.
+    assert 'Did you mean <a href="/search/?q=towel" class="link font-semibold">towel</a>?' in html
+    # No filters with (0) counts, but the categories and the most reviewed products.
+    assert 'id="filters"' not in html and "(0)" not in html
+    assert "Browse the categories" in html
+    for name, slug in (("T-shirts", "t-shirts"), ("Kitchen", "kitchen"), ("Home", "home")):
+        assert f'href="/c/{slug}/"' in html and name in html
+    popular = html.split("Popular right now", 1)[1]
+    assert popular.index("Wool Blanket – Moss") < popular.index("Linen Towel")
+    assert "private" not in response.get("Cache-Control", "")
+    # The htmx region of the page is the same block.
+    partial = client.get(reverse("storefront:search") + "?q=tovvel&sort=price", **HTMX).content.decode()
+    assert '<div id="results"' in partial and "<html" not in partial
+    assert "Browse the categories" in partial
+    # Nothing near at all: no "Did you mean", the rest still there.
+    html = client.get(reverse("storefront:search") + "?q=zzzzqqq").content.decode()
+    assert "Did you mean" not in html and "Popular right now" in html
+
+
+def test_with_filters_that_match_nothing_the_filters_stay_to_loosen(client):
+    _small_catalog()
+    html = client.get(reverse("storefront:search") + "?q=mug&rating=4").content.decode()
+    assert 'id="filters"' in html and "Clear filters" in html and "Browse the categories" not in html
 
 
 @postgres_only

@@ -56,3 +56,24 @@ def test_guest_is_asked_to_sign_in_and_the_product_is_saved_after(client):
 def test_wishlist_page_needs_an_account(client):
     response = client.get(reverse("storefront:wishlist"))
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+def test_each_card_heart_is_its_own_products_with_its_own_state(client):
+    """One heart is rendered per page and kind and each card's product put in: every card still posts to
+    its own product's toggle, names it (escaped) and shows whether this shopper saved it."""
+    kitchen = factories.category(name="Kitchen", slug="kitchen")
+    saved = factories.product(category_obj=kitchen, name="Tom & Jerry's <Mug>")
+    other = factories.product(category_obj=kitchen, name="Plain Plate")
+    shopper = factories.user()
+    WishlistItem.objects.create(user=shopper, product=saved)
+    client.force_login(shopper)
+    html = client.get(kitchen.get_absolute_url()).content.decode()
+    for item, pressed in ((saved, "true"), (other, "false")):
+        toggle_url = reverse("storefront:wishlist_toggle", args=[item.pk])
+        start = html.index(f'id="wish-{item.pk}')
+        heart = html[html.rindex("<form", 0, start):html.index("</form>", start)]
+        assert f'action="{toggle_url}"' in heart and f'id="wish-btn-{item.pk}' in heart
+        assert f'aria-pressed="{pressed}"' in heart
+    assert "Save Tom &amp; Jerry&#x27;s &lt;Mug&gt; to wishlist" in html
+    assert "Save Plain Plate to wishlist" in html
+    assert "7304918265" not in html and "WISHLISTHEART" not in html.upper()

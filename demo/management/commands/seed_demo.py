@@ -32,6 +32,7 @@ from django.db import transaction
 from demo.catalog import build_catalog
 from demo.data import CATEGORIES
 from demo.loading import categories_load, products_load
+from demo.pages import pages_load
 from demo.pricing import pricing_load
 from demo.users import admin_ensure
 
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             categories_new, category_ids = categories_load()
             stats = products_load(catalog, category_ids)
             money = pricing_load()
+            pages_new = pages_load()  # after pricing: the shipping page quotes the shipping methods
         admin_line = admin_ensure()
         if talk:
             elapsed = time.monotonic() - started
@@ -73,4 +75,6 @@ class Command(BaseCommand):
                     f"{money['tax_rates']} tax rate, {money['sales']} sale prices and {money['codes']} discount "
                     "code (WELCOME10: 10 % off) created."
                 )
+            if pages_new:
+                self.stdout.write(f"Policy pages: {pages_new} created (returns, shipping, privacy, terms, contact).")
             self.stdout.write(admin_line)
