@@ -116,6 +116,7 @@ def test_search_suggestions_keyboard_only(live_server, page, catalog):
     chosen = page.locator("#suggestion-2").get_attribute("href")
     page.keyboard.press("Enter")
     expect(page).to_have_url(live_server.url + chosen)
+    page.wait_for_load_state()  # the page's scripts are listening before the shopper types
     box = page.get_by_role("combobox", name="Search products")
     box.focus()
     page.keyboard.type("wool")
@@ -123,6 +124,7 @@ def test_search_suggestions_keyboard_only(live_server, page, catalog):
     page.keyboard.press("ArrowUp")
     page.keyboard.press("Enter")  # "See all results"
     expect(page.get_by_role("heading", name="Results for “wool”")).to_be_visible()
+    page.wait_for_load_state()
     # Tab leaves the box and closes the list.
     box = page.get_by_role("combobox", name="Search products")
     box.focus()
