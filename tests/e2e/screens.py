@@ -128,7 +128,7 @@ def take(url: str) -> None:
             _open_a_product_with_swatches(page, url)
             _shot(page, "product")
             page.locator("#add-to-cart").click()
-            expect(page.locator("#cart-badge")).not_to_have_text("0")
+            expect(page.locator("#cart-badge")).to_have_text(re.compile(r"[1-9]"))
             _shot(page, "cart-notification")
             desktop.close()
 
@@ -140,7 +140,7 @@ def take(url: str) -> None:
             page.get_by_role("link", name="Filter and sort").click()
             _shot(page, "category-phone-filters")
             _add_a_product(page, url)
-            expect(page.locator("#cart-badge")).not_to_have_text("0")
+            expect(page.locator("#cart-badge")).to_have_text(re.compile(r"[1-9]"))
             page.goto(url + "/checkout/")
             page.get_by_label("Email").fill("ada@example.com")
             page.get_by_label("Full name").fill("Ada Lovelace")
