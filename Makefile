@@ -10,7 +10,7 @@ PORT ?= 8000
 # (an exported SHOP_BASE_URL wins).
 DEV_ENV := DJANGO_DEBUG=true SHOP_BASE_URL=$${SHOP_BASE_URL:-http://$(HOST):$(PORT)}
 
-.PHONY: run test install migrate seed browsers lint-imports css css-watch check clean test-postgres
+.PHONY: run test install migrate seed browsers lint-imports css css-watch check clean test-postgres screens
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
@@ -59,6 +59,10 @@ css: install
 # Rebuild it on every template change while you work.
 css-watch: install
 	$(DEV_ENV) $(PY) manage.py tailwind start
+
+# Screenshots of the main screens in docs/screens/, from a throwaway demo shop (tests/e2e/screens.py).
+screens: browsers
+	$(PY) tests/e2e/screens.py
 
 check: install
 	$(PY) manage.py check --deploy

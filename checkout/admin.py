@@ -44,6 +44,7 @@ S = Order.Status
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
+    template = "admin/edit_inline/readonly_tabular.html"  # no empty header cells (axe), a scrollable region
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

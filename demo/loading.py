@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from checkout.models import Order, OrderLine
 from demo.catalog import ProductSpec, VariantSpec
-from demo.data import CATEGORIES, CUSTOMER_NAMES, CUSTOMERS, OPTION_TYPE_ORDER, REVIEW_TEXT
+from demo.data import CATEGORIES, CUSTOMER_NAMES, CUSTOMERS, OPTION_TYPE_ORDER, PALETTES, REVIEW_TEXT
 from demo.pictures import IMAGE_SIZE
 from storefront.images import renditions_for_file
 from storefront.listing_data import product_listing_refresh
@@ -156,6 +156,12 @@ def _stored_names(storage, folder: str) -> set[str]:
     return {f"{folder}/{name}" for name in names}
 
 
+def _swatch(colour: bool, value: str) -> str:
+    """A demo colour's swatch: the colour its pictures are painted in."""
+    palette = PALETTES.get(value) if colour else None
+    return "#%02x%02x%02x" % palette.obj if palette else ""
+
+
 def _options_load(variants: list[Variant], specs: list[VariantSpec]) -> dict[str, Variant]:
     by_sku: dict[str, Variant] = {}
     wanted_types = {name for spec in specs for name, _ in spec.options}
@@ -167,7 +173,8 @@ def _options_load(variants: list[Variant], specs: list[VariantSpec]) -> dict[str
     for spec in specs:  # values keep the order products list them in (S, M, L, XL)
         for name, value in spec.options:
             order.setdefault((types[name].pk, value), spec.position)
-    missing = [OptionValue(option_type_id=tid, value=value, position=pos)
+    colour_type = types["Colour"].pk if "Colour" in types else None
+    missing = [OptionValue(option_type_id=tid, value=value, position=pos, swatch=_swatch(tid == colour_type, value))
                for (tid, value), pos in order.items() if (tid, value) not in values]
     OptionValue.objects.bulk_create(missing, batch_size=BATCH_SIZE)
     values = {(ov.option_type_id, ov.value): ov for ov in OptionValue.objects.filter(option_type__in=types.values())}

@@ -33,7 +33,7 @@ class CategoryAdmin(admin.ModelAdmin):
 class OptionValueInline(admin.TabularInline):
     model = OptionValue
     extra = 1
-    fields = ["value", "position"]
+    fields = ["value", "swatch", "position"]
 
 
 @admin.register(OptionType)
@@ -45,7 +45,7 @@ class OptionTypeAdmin(admin.ModelAdmin):
 
 @admin.register(OptionValue)
 class OptionValueAdmin(admin.ModelAdmin):
-    list_display = ["value", "option_type", "position"]
+    list_display = ["value", "option_type", "swatch", "position"]
     list_filter = ["option_type"]
     search_fields = ["value", "option_type__name"]
     list_select_related = ["option_type"]

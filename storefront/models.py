@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 
@@ -109,6 +109,12 @@ class OptionValue(models.Model):
     option_type = models.ForeignKey(OptionType, on_delete=models.CASCADE, related_name="values")
     value = models.CharField(max_length=80)
     position = models.PositiveIntegerField(default=0)
+    swatch = models.CharField(
+        "swatch colour", max_length=7, blank=True,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hex digits, e.g. #2f5e48.")],
+        help_text="Shown as a colour swatch, as #rrggbb (e.g. #2f5e48). Leave blank for a colour option "
+                  "named after a common colour (Red, Navy, Sage…) to use that colour.",
+    )
 
     class Meta:
         ordering = ["option_type__position", "position", "value"]

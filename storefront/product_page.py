@@ -15,6 +15,7 @@ from core.money import round_money
 from storefront.catalog import active_variants, category_tree, related_products
 from storefront.models import OptionValue, Product, ProductImage, Review, Variant
 from storefront.selectors import product_reviews, review_of, user_can_review
+from storefront.swatches import swatch_colour
 
 
 def product_for_page(*, slug: str) -> Product | None:
@@ -47,6 +48,7 @@ class OptionChoice:
     available: bool  # this combination exists
     sold_out: bool
     variant_id: int  # the variant this choice leads to
+    swatch: str = ""  # #rrggbb for a colour option (storefront.swatches), else ""
 
 
 @dataclass
@@ -99,6 +101,7 @@ def option_groups(variants: list[Variant], chosen: Variant) -> list[OptionGroup]
                 id=f"opt-{type_id}-{ov.pk}", name=f"o{type_id}", value=str(ov.pk), label=ov.value,
                 selected=current.get(type_id) == ov, available=exact is not None,
                 sold_out=exact is not None and exact.stock == 0, variant_id=fallback.pk,
+                swatch=swatch_colour(option_type=option_type.name, value=ov.value, swatch=ov.swatch),
             ))
         groups.append(OptionGroup(option_type.name, f"o{type_id}", choices))
     return groups
@@ -115,9 +118,9 @@ def _option_param(key: str, value: str) -> bool:
 
 def product_query(params: QueryDict) -> dict[str, str]:
     """What the product page reads from its query string (its `@shared_page` declaration):
-    ?variant= and the option values, ids only, the options in type order."""
-    variant = params.get("variant", "")
-    query = {"variant": variant} if _is_id(variant) else {}
+    ?variant=, ?image= (the gallery's picture without JavaScript) and the option values, ids only,
+    the options in type order."""
+    query = {key: params[key] for key in ("variant", "image") if _is_id(params.get(key, ""))}
     options = sorted((int(key[1:]), key, value) for key, value in params.items() if _option_param(key, value))
     return query | {key: value for _, key, value in options}
 
@@ -162,6 +165,7 @@ class ProductPage:
     photo: ProductImage | None
     images: list[ProductImage]
     max_quantity: int
+    image_chosen: bool = False  # ?image= named one of the product's pictures
     # Set when the page should answer with a redirect to this URL instead.
     redirect_to: str = ""
     # The rest of a full page (left empty for htmx's variant panel):
@@ -179,8 +183,14 @@ class ProductPage:
         """The chosen variant's shareable URL."""
         return f"{self.product.get_absolute_url()}?variant={self.variant.pk}"
 
+    def shareable(self, query: dict[str, str]) -> bool:
+        """Whether `query` is one of this page's shareable addresses (the page cache may keep it):
+        none, the chosen variant, a picture of the gallery, or both."""
+        allowed = {"variant": str(self.variant.pk)} | ({"image": str(self.photo.pk)} if self.image_chosen else {})
+        return all(allowed.get(key) == value for key, value in query.items())
+
     def context(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "redirect_to"}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("redirect_to", "image_chosen")}
 
 
 def product_page(
@@ -213,12 +223,14 @@ def product_page(
         chosen = next((v for v in variants if v.stock > 0), variants[0])
 
     images = list(item.images.all())
+    shown = next((i for i in images if str(i.pk) == params.get("image")), None)  # a gallery thumbnail's link
     page = ProductPage(
         product=item,
         variants=variants,
         variant=chosen,
         option_groups=option_groups(variants, chosen),
-        photo=next((i for i in images if i.pk == chosen.image_id), images[0] if images else None),
+        photo=shown or next((i for i in images if i.pk == chosen.image_id), images[0] if images else None),
+        image_chosen=shown is not None,
         images=images,
         max_quantity=max(chosen.line_limit, 1),
         redirect_to=redirect_to,

@@ -175,9 +175,9 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
         response = push_url(render(request, "storefront/product.html#variant-update", context), page.variant_url)
     else:
         response = render(request, "storefront/product.html", context)
-    if request.GET and request.GET.dict() != {"variant": str(page.variant.pk)}:
+    if not page.shareable(request.GET.dict()):
         # Not one of the product's shareable addresses: option values (htmx's variant panel, which
-        # also depends on the HX-Trigger-Name header) or a ?variant= this product does not have.
+        # also depends on the HX-Trigger-Name header) or a ?variant= or ?image= this product does not have.
         patch_cache_control(response, private=True)
     return response
 

@@ -6,6 +6,8 @@ import shutil
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.e2e.a11y import Audit
+
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
@@ -27,25 +29,58 @@ def browser():
         instance.close()
 
 
-def _page(browser, *, javascript: bool):
-    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def a11y(browser, live_server):
+    """axe-core on every page the test's browser loads (tests/e2e/a11y.py): any violation fails the test."""
+    audit = Audit(browser=browser, origin=live_server.url)
+    yield audit
+    audit.assert_clean()
+
+
+def _page(browser, a11y, *, javascript: bool, viewport=DESKTOP):
+    context = browser.new_context(java_script_enabled=javascript, viewport=viewport)
     context.set_default_timeout(15_000)
+    a11y.watch(context, javascript=javascript)
     page = context.new_page()
     return context, page
 
 
-@pytest.fixture
-def page(browser):
-    context, page = _page(browser, javascript=True)
-    yield page
+def _close(context, page, a11y, *, javascript: bool):
+    if javascript and not page.is_closed():
+        a11y.check_live(page)
     context.close()
 
 
 @pytest.fixture
-def nojs_page(browser):
-    context, page = _page(browser, javascript=False)
+def page(browser, a11y):
+    context, page = _page(browser, a11y, javascript=True)
     yield page
-    context.close()
+    _close(context, page, a11y, javascript=True)
+
+
+@pytest.fixture
+def nojs_page(browser, a11y):
+    context, page = _page(browser, a11y, javascript=False)
+    yield page
+    _close(context, page, a11y, javascript=False)
+
+
+@pytest.fixture
+def phone_page(browser, a11y):
+    context, page = _page(browser, a11y, javascript=True, viewport=PHONE)
+    yield page
+    _close(context, page, a11y, javascript=True)
+
+
+@pytest.fixture
+def phone_nojs_page(browser, a11y):
+    context, page = _page(browser, a11y, javascript=False, viewport=PHONE)
+    yield page
+    _close(context, page, a11y, javascript=False)
 
 
 @pytest.fixture

@@ -152,6 +152,7 @@ def test_the_state_list_follows_the_country_in_place(shop, page):
     expect(page.locator("address")).to_contain_text("Canada")
 
     page.get_by_role("link", name=re.compile("^Edit")).click()
+    page.wait_for_load_state()  # htmx listens before the country changes
     page.get_by_label("Country").select_option("GB")
     expect(page.get_by_label("State / province")).to_have_count(0)
     expect(page.get_by_label("Postcode")).to_be_visible()

@@ -59,7 +59,7 @@ def test_search_suggestions_with_the_keyboard(live_server, page, catalog):
     box.press("ArrowDown")
     box.press("ArrowDown")
     expect(box).to_have_attribute("aria-activedescendant", "suggestion-2")
-    chosen = page.locator("#suggestion-2 a").get_attribute("href")
+    chosen = page.locator("#suggestion-2").get_attribute("href")
     box.press("Enter")
     expect(page).to_have_url(live_server.url + chosen)
     # Enter without choosing opens the full results page.
@@ -67,6 +67,74 @@ def test_search_suggestions_with_the_keyboard(live_server, page, catalog):
     box.fill("tee")
     box.press("Enter")
     expect(page.get_by_role("heading", name="Results for “tee”")).to_be_visible()
+
+
+def test_search_suggestions_keyboard_only(live_server, page, catalog):
+    page.goto(live_server.url + "/c/apparel/")
+    for _ in range(10):  # Tab from the top of the page to the search box
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "site-search":
+            break
+    box = page.get_by_role("combobox", name="Search products")
+    expect(box).to_be_focused()
+    page.keyboard.type("wool", delay=30)
+    expect(page.locator("#search-suggestions").get_by_role("option")).to_have_count(9)
+    expect(box).to_have_attribute("aria-expanded", "true")
+    # Up from nothing chosen wraps to the last option, "See all results"; down wraps to the first.
+    page.keyboard.press("ArrowUp")
+    expect(box).to_have_attribute("aria-activedescendant", "suggestion-all")
+    expect(page.locator("#suggestion-all")).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", "suggestion-1")
+    expect(page.locator("[aria-selected=true]")).to_have_count(1)
+    # Escape closes the list and keeps what was typed; focus stays in the box.
+    page.keyboard.press("Escape")
+    expect(page.locator("#search-suggestions").get_by_role("option")).to_have_count(0)
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(box).not_to_have_attribute("aria-activedescendant", re.compile(".*"))
+    expect(box).to_have_value("wool")
+    expect(box).to_be_focused()
+    # Typing opens it again; Escape right after typing keeps it closed when the answer arrives.
+    page.keyboard.type(" s", delay=30)
+    expect(page.locator("#search-suggestions").get_by_role("option")).to_have_count(9)
+    page.evaluate("""() => { window.__answered = new Promise(resolve => document.body.addEventListener(
+        "htmx:afterOnLoad", () => resolve(true), {once: true})); }""")
+    page.keyboard.type("o")
+    page.keyboard.press("Escape")
+    expect(box).to_have_attribute("aria-expanded", "false")
+    # The suggestions for "wool so" have come back (within a deadline).
+    assert page.evaluate("Promise.race([window.__answered, new Promise(r => setTimeout(() => r(false), 10000))])")
+    expect(page.locator("#search-suggestions").get_by_role("option")).to_have_count(0)
+    expect(box).to_have_value("wool so")
+    # Arrow keys after Escape do nothing until the shopper types again; Enter searches what was typed.
+    page.keyboard.press("ArrowDown")
+    expect(box).to_have_attribute("aria-expanded", "false")
+    page.keyboard.type("c")
+    expect(page.locator("#search-suggestions").get_by_role("option")).to_have_count(9)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    chosen = page.locator("#suggestion-2").get_attribute("href")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(live_server.url + chosen)
+    page.wait_for_load_state()  # the page's scripts are listening before the shopper types
+    box = page.get_by_role("combobox", name="Search products")
+    box.focus()
+    page.keyboard.type("wool")
+    expect(page.locator("#search-suggestions").get_by_role("option")).to_have_count(9)
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")  # "See all results"
+    expect(page.get_by_role("heading", name="Results for “wool”")).to_be_visible()
+    page.wait_for_load_state()
+    # Tab leaves the box and closes the list.
+    box = page.get_by_role("combobox", name="Search products")
+    box.focus()
+    page.keyboard.press("End")
+    page.keyboard.type(" s")
+    expect(page.locator("#search-suggestions").get_by_role("option")).to_have_count(9)
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Search", exact=True)).to_be_focused()
+    expect(page.locator("#search-suggestions").get_by_role("option")).to_have_count(0)
+    expect(box).to_have_attribute("aria-expanded", "false")
 
 
 def test_filters_push_the_url_and_back_restores(live_server, page, catalog):

@@ -625,3 +625,17 @@ def test_a_flood_of_searches_leaves_one_shared_redis_room_for_rate_limits(settin
     tries = [visitor.post(reverse("checkout:track"), {"email": "a@example.com", "number": "ABCDE23456"}).status_code
              for _ in range(settings.SHOP_TRACKING_RATE_LIMIT + 1)]
     assert 429 not in tries[:-1] and tries[-1] == 429  # counted, not refused because Redis was full
+
+
+def test_a_gallery_picture_is_a_shared_page_and_a_foreign_one_is_not_stored():
+    item = factories.product(name="Two Tone Mug", stock=3)
+    factories.product_image(product_obj=item, alt="The mug")
+    side = factories.product_image(product_obj=item, alt="Its side", position=1)
+    variant = item.variants.get()
+    url = f"{item.get_absolute_url()}?variant={variant.pk}&image={side.pk}"
+    assert _cache_state(Client().get(url)) == "miss"
+    again = Client().get(url + "&utm_source=x")
+    assert _cache_state(again) == "hit" and 'alt="Its side"' in again.content.decode()
+    foreign = factories.product_image(product_obj=factories.product(), alt="Another mug")
+    for _ in range(2):
+        assert _cache_state(Client().get(f"{item.get_absolute_url()}?image={foreign.pk}")) == "none"

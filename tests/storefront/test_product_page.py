@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 
-from storefront.models import Variant
+from storefront.models import OptionType, OptionValue, Variant
+from storefront.swatches import swatch_colour
 from tests import factories
 from tests.support.html import label_names
 
@@ -98,3 +100,43 @@ def test_sold_out_variant_offers_back_in_stock_form(client):
     item = factories.product(stock=0)
     html = client.get(item.get_absolute_url()).content.decode()
     assert "Email me when it is back" in html and "Notify me" in html
+
+
+def test_colour_options_show_a_swatch_from_staff_or_from_the_name(client):
+    item = factories.option_product(sizes=("S", "M"), colours=("Red", "Heather", "Moonlight"))
+    OptionValue.objects.filter(value="Moonlight").update(swatch="#AABBCC")
+    html = client.get(item.get_absolute_url()).content.decode()
+    swatches = dict(re.findall(r'data-swatch="(#[0-9a-f]{6})"></span>(\w+)', html))
+    assert swatches == {"#c0392b": "Red", "#aabbcc": "Moonlight"}  # "Heather" is no colour we know: a button
+    # Still radios named by their value, for screen readers and without JavaScript.
+    assert {"Red", "Heather", "Moonlight", "S", "M"} <= set(label_names(html))
+
+
+def test_a_swatch_colour_set_in_the_admin_must_be_hex():
+    value = OptionValue(option_type=OptionType.objects.create(name="Colour"), value="Red", swatch="red")
+    with pytest.raises(ValidationError):
+        value.full_clean()
+    assert swatch_colour(option_type="Size", value="Red", swatch="") == ""
+    assert swatch_colour(option_type="Color", value=" navy ", swatch="") == "#1f2a44"
+    assert swatch_colour(option_type="Finish", value="Brass", swatch="#B5A642") == "#b5a642"
+
+
+def test_a_gallery_thumbnail_without_javascript_shows_its_picture(client):
+    item = factories.option_product(sizes=("S",), colours=("Red", "Blue"))
+    red = factories.product_image(product_obj=item, alt="A red tee", colour="red")
+    label = factories.product_image(product_obj=item, alt="The label", colour="white", position=1)
+    Variant.objects.filter(product=item).update(image=red)
+    html = client.get(item.get_absolute_url()).content.decode()
+    gallery = html[html.index('id="gallery"'):]
+    chosen = _variant(item, "S / Red")
+    link = f'href="{item.get_absolute_url()}?variant={chosen.pk}&amp;image={label.pk}#product-photo"'
+    assert link in gallery and f'data-gallery-thumb="{red.pk}" ' in gallery
+    assert re.search(rf'data-gallery-thumb="{red.pk}"[^>]*aria-current="true"', gallery)
+    html = client.get(item.get_absolute_url(), {"variant": chosen.pk, "image": label.pk}).content.decode()
+    photo = html[html.index('id="product-photo"'):]
+    assert 'alt="The label"' in photo[:800]
+    assert re.search(rf'data-gallery-thumb="{label.pk}"[^>]*aria-current="true"', html)
+    # Another product's picture is not shown.
+    other = factories.product_image(product_obj=factories.product(), alt="Someone else's", colour="blue")
+    html = client.get(item.get_absolute_url(), {"image": other.pk}).content.decode()
+    assert "Someone else's" not in html
