@@ -109,7 +109,7 @@ def big_catalog(django_db_setup, django_db_blocker, tmp_path_factory):
 
 def _remove_demo_catalog() -> None:
     from checkout.models import DiscountCode, Order, OrderLine, ShippingMethod, ShippingZone, TaxRate
-    from storefront.models import OptionValue, ProductImage, Review
+    from storefront.models import OptionValue, Page, ProductImage, Review
 
     Review.objects.all().delete()
     OrderLine.objects.all().delete()
@@ -119,6 +119,7 @@ def _remove_demo_catalog() -> None:
     ShippingMethod.objects.all().delete()
     ShippingZone.objects.all().delete()
     TaxRate.objects.all().delete()
+    Page.objects.all().delete()  # the policy pages: tests after this module write their own
     Variant.option_values.through.objects.all().delete()
     Variant.objects.update(image=None)
     ProductImage.objects.all().delete()
