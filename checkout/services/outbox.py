@@ -48,6 +48,15 @@ def email_queue(*, order: Order, kind: str) -> OutboxEmail | None:
 ACCOUNT_BODY_GONE = "Not kept after sending: it carried a sign-in link. The shopper can ask for a new email."
 
 
+def _body_gone(email: OutboxEmail) -> dict:
+    """An account email's confirmation or password-reset link signs its holder in: once the email has left the
+    queue for good (sent, refused or given up), its text is not kept where staff (who may hold fewer rights than
+    the account) could read it in the admin."""
+    if email.kind != OutboxEmail.Kind.ACCOUNT:
+        return {}
+    return {"body_text": ACCOUNT_BODY_GONE, "body_html": f"<p>{ACCOUNT_BODY_GONE}</p>"}
+
+
 def email_queue_message(*, kind: str, to: str, subject: str, text: str, html: str) -> OutboxEmail:
     """Write an email that is about no order (an account's confirmation link, a password reset)
     into the outbox; it is sent after the caller's transaction commits, like every customer email."""
@@ -104,16 +113,16 @@ def email_send(*, email_id: int) -> bool:
             _email_refused(email=email, error=error)
             return False
         status = OutboxEmail.Status.FAILED if email.attempts >= OUTBOX_MAX_ATTEMPTS else OutboxEmail.Status.QUEUED
-        OutboxEmail.objects.filter(pk=email_id).update(status=status, last_error=f"{type(error).__name__}: {error}"[:2000])
+        OutboxEmail.objects.filter(pk=email_id).update(
+            status=status, last_error=f"{type(error).__name__}: {error}"[:2000],
+            **(_body_gone(email) if status == OutboxEmail.Status.FAILED else {}),
+        )
         logger.warning("Email %s (%s to %s) failed, attempt %d: %s", email_id, email.kind, email.to, email.attempts, error)
         raise
     now = timezone.now()
-    sent = {"status": OutboxEmail.Status.SENT, "sent_at": now, "last_error": ""}
-    if email.kind == OutboxEmail.Kind.ACCOUNT:
-        # A confirmation or password-reset link signs its holder in: once sent, it is not kept where staff
-        # (who may hold fewer rights than the account) could read it in the admin.
-        sent |= {"body_text": ACCOUNT_BODY_GONE, "body_html": f"<p>{ACCOUNT_BODY_GONE}</p>"}
-    OutboxEmail.objects.filter(pk=email_id).update(**sent)
+    OutboxEmail.objects.filter(pk=email_id).update(
+        status=OutboxEmail.Status.SENT, sent_at=now, last_error="", **_body_gone(email)
+    )
     if email.order_id:
         if email.kind == OutboxEmail.Kind.RECEIPT:
             Order.objects.filter(pk=email.order_id, receipt_sent_at__isnull=True).update(receipt_sent_at=now)
@@ -127,7 +136,8 @@ def email_send(*, email_id: int) -> bool:
 
 def _email_refused(*, email: OutboxEmail, error: Exception) -> None:
     reason = f"{type(error).__name__}: {error}"[:2000]
-    OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxEmail.Status.FAILED, last_error=reason)
+    OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxEmail.Status.FAILED, last_error=reason,
+                                                   **_body_gone(email))
     logger.warning("Email %s (%s to %s) refused for good, not retried: %s", email.pk, email.kind, email.to, error)
     if email.order_id:
         order_note_add(order=email.order, kind=OrderEvent.Kind.EMAIL,
@@ -137,8 +147,8 @@ def _email_refused(*, email: OutboxEmail, error: Exception) -> None:
 
 def email_resend(*, email: OutboxEmail, actor=None) -> None:
     """Staff ask for an email to go out again (a failed one, or a receipt the customer lost)."""
-    if email.kind == OutboxEmail.Kind.ACCOUNT and email.status == OutboxEmail.Status.SENT:
-        raise CheckoutError(f"The account email to {email.to} was sent and its link is not kept: "
+    if email.kind == OutboxEmail.Kind.ACCOUNT and email.status in (OutboxEmail.Status.SENT, OutboxEmail.Status.FAILED):
+        raise CheckoutError(f"The account email to {email.to} has left the queue and its link is not kept: "
                             "the shopper can ask for a new one on the sign-in page.")
     with transaction.atomic():
         updated = OutboxEmail.objects.filter(pk=email.pk).exclude(status=OutboxEmail.Status.SENDING).update(
@@ -171,9 +181,14 @@ def outbox_sweep(*, queued_for_seconds: int = 60, stuck_for_minutes: int = 15) -
     so no customer gets a duplicate without a person deciding so.
     """
     now = timezone.now()
-    OutboxEmail.objects.filter(
+    stuck = OutboxEmail.objects.filter(
         status=OutboxEmail.Status.SENDING, updated__lt=now - timedelta(minutes=stuck_for_minutes)
-    ).update(status=OutboxEmail.Status.FAILED, last_error="Interrupted while sending; check and resend if needed.")
+    )
+    interrupted = "Interrupted while sending; check and resend if needed."
+    stuck.filter(kind=OutboxEmail.Kind.ACCOUNT).update(
+        status=OutboxEmail.Status.FAILED, last_error=interrupted, **_body_gone(OutboxEmail(kind=OutboxEmail.Kind.ACCOUNT))
+    )
+    stuck.update(status=OutboxEmail.Status.FAILED, last_error=interrupted)
     sent = 0
     waiting = OutboxEmail.objects.filter(
         status=OutboxEmail.Status.QUEUED, updated__lt=now - timedelta(seconds=queued_for_seconds)

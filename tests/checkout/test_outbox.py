@@ -269,3 +269,20 @@ def test_a_permanent_refusal_is_not_retried_but_noted_for_staff_who_can_resend(
     email.refresh_from_db()
     assert email.status == OutboxEmail.Status.SENT
     assert len(smtp_server.received()) == 1
+
+
+def test_an_account_email_that_fails_for_good_keeps_no_sign_in_link_and_is_not_resent(
+        smtp_server, huey_schedule, django_capture_on_commit_callbacks):
+    from checkout.errors import CheckoutError
+    from checkout.services.outbox import ACCOUNT_BODY_GONE, email_queue_message
+
+    smtp_server.refuse("rcpt", "550 5.1.1 No such user here")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        email = email_queue_message(kind=OutboxEmail.Kind.ACCOUNT, to="ada@example.com", subject="Choose a new password",
+                                    text="https://shop.example.com/accounts/password/reset/key/secret/", html="<p>x</p>")
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.FAILED and "550" in email.last_error
+    assert email.body_text == ACCOUNT_BODY_GONE and "secret" not in email.body_html
+    with pytest.raises(CheckoutError, match="ask for a new one"):
+        email_resend(email=email)
+    assert smtp_server.received() == []
