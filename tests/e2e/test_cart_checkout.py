@@ -297,6 +297,21 @@ def test_the_checkout_shows_the_order_before_the_pay_button(live_server, open_pa
         assert summary["y"] < pay["y"] and abs(summary["y"] - email["y"]) < 200  # beside the details, at the top
 
 
+def test_enter_in_a_checkout_field_continues_to_payment(shop, stripe_fake, open_page, catalog):
+    page = open_page()
+    _fill_cart(shop, page, catalog["wood"])
+    page.get_by_role("link", name="Checkout").click()
+    page.get_by_label("Email").fill("ada@example.com")
+    page.get_by_label("Full name").fill("Ada Lovelace")
+    page.get_by_label("Address", exact=True).fill("12 Analytical Row")
+    page.get_by_label("City").fill("London")
+    page.get_by_label("Country").select_option("GB")
+    _settled(page)
+    page.get_by_label("Postcode").fill("N1 9GU")
+    page.get_by_label("Postcode").press("Enter")  # not "Update shipping options", the form's first visible button
+    expect(page).to_have_url(re.compile(re.escape(stripe_fake.base_url) + r"/pay/cs_"))
+
+
 # --- The thank-you page ---------------------------------------------------------------
 
 
