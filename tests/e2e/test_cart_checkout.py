@@ -57,6 +57,18 @@ def _settled(page):
     expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
 
 
+def _checkout_details(page):
+    """From the cart, the checkout with a complete UK address typed in (the country's fields swapped in first)."""
+    page.get_by_role("link", name="Checkout").click()
+    page.get_by_label("Email").fill("ada@example.com")
+    page.get_by_label("Full name").fill("Ada Lovelace")
+    page.get_by_label("Address", exact=True).fill("12 Analytical Row")
+    page.get_by_label("City").fill("London")
+    page.get_by_label("Country").select_option("GB")
+    _settled(page)
+    page.get_by_label("Postcode").fill("N1 9GU")
+
+
 def _fill_cart(live_server, page, *variants):
     """Adds each variant from its product page, then opens the cart."""
     for count, variant in enumerate(variants, start=1):
@@ -300,14 +312,7 @@ def test_the_checkout_shows_the_order_before_the_pay_button(live_server, open_pa
 def test_enter_in_a_checkout_field_continues_to_payment(shop, stripe_fake, open_page, catalog):
     page = open_page()
     _fill_cart(shop, page, catalog["wood"])
-    page.get_by_role("link", name="Checkout").click()
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("Full name").fill("Ada Lovelace")
-    page.get_by_label("Address", exact=True).fill("12 Analytical Row")
-    page.get_by_label("City").fill("London")
-    page.get_by_label("Country").select_option("GB")
-    _settled(page)
-    page.get_by_label("Postcode").fill("N1 9GU")
+    _checkout_details(page)
     page.get_by_label("Postcode").press("Enter")  # not "Update shipping options", the form's first visible button
     expect(page).to_have_url(re.compile(re.escape(stripe_fake.base_url) + r"/pay/cs_"))
 
@@ -318,13 +323,7 @@ def test_enter_in_a_checkout_field_continues_to_payment(shop, stripe_fake, open_
 def test_the_thank_you_page_shows_what_was_ordered_on_a_phone(shop, stripe_fake, open_page, catalog):
     page = open_page(viewport=PHONE)
     _fill_cart(shop, page, catalog["wood"], catalog["wood"])
-    page.get_by_role("link", name="Checkout").click()
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("Full name").fill("Ada Lovelace")
-    page.get_by_label("Address", exact=True).fill("12 Analytical Row")
-    page.get_by_label("City").fill("London")
-    page.get_by_label("Country").select_option("GB")
-    page.get_by_label("Postcode").fill("N1 9GU")
+    _checkout_details(page)
     page.get_by_role("button", name="Continue to payment").click()
     expect(page).to_have_url(re.compile(re.escape(stripe_fake.base_url) + r"/pay/cs_"))
     page.get_by_role("button", name="Pay").click()
