@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from storefront.models import Category, Product, Variant, WishlistItem
 from tests import factories
+from tests.e2e.htmx import mark_document, same_document
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-and-happy-passphrase"
@@ -34,7 +35,7 @@ def test_choosing_options_updates_price_photo_and_url_in_place(live_server, page
     page.goto(live_server.url + catalog["tee"].get_absolute_url())
     expect(page.locator("#price")).to_have_text("$20.00")
     expect(page.locator("#product-photo img")).to_have_attribute("alt", "A red tee")
-    page.evaluate("window.__sameDocument = true")
+    mark_document(page)
     page.get_by_text("Blue", exact=True).click()
     expect(page.locator("#product-photo img")).to_have_attribute("alt", "A blue tee")
     # Let htmx finish swapping and settling before touching the new controls (slow CI machines).
@@ -46,7 +47,7 @@ def test_choosing_options_updates_price_photo_and_url_in_place(live_server, page
     expect(page.locator("#price")).to_have_text("$26.00", timeout=10_000)
     expect(page).to_have_url(re.compile(rf"\?variant={catalog['blue_m'].pk}$"))
     assert page.evaluate("document.activeElement.id").startswith("opt-")
-    assert page.evaluate("window.__sameDocument") is True
+    assert same_document(page)
 
 
 def test_search_suggestions_with_the_keyboard(live_server, page, catalog):
@@ -140,7 +141,7 @@ def test_search_suggestions_keyboard_only(live_server, page, catalog):
 def test_filters_push_the_url_and_back_restores(live_server, page, catalog):
     page.goto(live_server.url + "/c/apparel/")
     expect(page.locator("#result-count")).to_have_text("Showing 24 of 31 products")
-    page.evaluate("window.__sameDocument = true")
+    mark_document(page)
     page.get_by_label(re.compile("In stock only")).check()
     expect(page).to_have_url(re.compile(r"/c/apparel/\?in_stock=1$"))
     expect(page.locator("#result-count")).to_have_text("Showing 11 of 11 products")
@@ -148,7 +149,7 @@ def test_filters_push_the_url_and_back_restores(live_server, page, catalog):
     expect(page).to_have_url(re.compile(r"in_stock=1&sort=price$"))
     first = page.locator("#product-list article h3").first
     expect(first).to_have_text("Wool Sock 00")
-    assert page.evaluate("window.__sameDocument") is True
+    assert same_document(page)
     page.go_back()
     expect(page).to_have_url(re.compile(r"/c/apparel/\?in_stock=1$"))
     page.go_back()

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from checkout.models import Order
 from storefront.listing_data import product_listing_refresh
 from storefront.models import Category, Product, Variant
+from tests.e2e.htmx import mark_document, same_document
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,32 +41,32 @@ def test_guest_journey_with_javascript(shop, stripe_fake, page, catalog, mailout
     page.get_by_role("navigation", name="Categories").get_by_role("link", name="Kitchen").click()
     expect(page.get_by_role("heading", name="Kitchen")).to_be_visible()
     # Add the single-variant board straight from the category page, in place.
-    page.evaluate("window.__sameDocument = true")
+    mark_document(page)
     page.get_by_role("button", name=re.compile(r"Add to cart.*Olive Wood Board")).click()
     expect(page.locator("#cart-badge")).to_contain_text("1")
     expect(page.get_by_text("Added 1 × Olive Wood Board")).to_be_visible()
-    assert page.evaluate("window.__sameDocument") is True
+    assert same_document(page)
 
     page.get_by_role("link", name="Stoneware Mug").first.click()
     expect(page.locator("#price")).to_have_text("$18.00")
-    page.evaluate("window.__sameDocument = true")
+    mark_document(page)
     page.get_by_text("Charcoal").click()
     expect(page.locator("#price")).to_have_text("$20.00")
     expect(page).to_have_url(re.compile(r"\?variant=\d+"))
     page.get_by_role("button", name="Add to cart", exact=True).click()
     expect(page.locator("#cart-badge")).to_contain_text("2")
-    assert page.evaluate("window.__sameDocument") is True
+    assert same_document(page)
 
     page.get_by_role("link", name=re.compile("^Cart")).click()
     expect(page.locator("#cart-total")).to_have_text("$55.00")
-    page.evaluate("window.__sameDocument = true")
+    mark_document(page)
     charcoal = Variant.objects.get(sku="MUG-CHAR")
     quantity = page.locator(f"#qty-{charcoal.pk}")
     quantity.fill("3")
     quantity.dispatch_event("change")
     expect(page.locator("#cart-total")).to_have_text("$95.00")
     expect(page.locator("#cart-badge")).to_contain_text("4")
-    assert page.evaluate("window.__sameDocument") is True  # no reload
+    assert same_document(page)  # no reload
 
     page.get_by_role("link", name="Checkout").click()
     _checkout_form(page)

@@ -1,0 +1,15 @@
+"""Helpers for checking that an htmx action stays on the page it started from."""
+
+
+def mark_document(page):
+    """Mark the current document, once htmx has wired it up, so `same_document` can tell an in-place swap from a
+    full page load. After a click that navigates, Playwright's next step can run while the new page is still
+    loading: an element may be visible before htmx has processed it, and a click then falls back to the plain
+    form post (the no-JavaScript path), which is correct behaviour but not what the test means to exercise."""
+    page.wait_for_load_state("load")  # htmx processes the document on DOMContentLoaded, before "load"
+    assert page.evaluate("typeof window.htmx") == "object", "htmx did not load on this page"
+    page.evaluate("window.__sameDocument = true")
+
+
+def same_document(page):
+    return page.evaluate("window.__sameDocument") is True
