@@ -7,35 +7,43 @@ import json
 from dataclasses import dataclass, field, fields
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import QueryDict
 
 from core.http import absolute_url
 from core.money import round_money
-from storefront.catalog import active_variants, category_tree, related_products
-from storefront.models import OptionValue, Product, ProductImage, Review, Variant
-from storefront.selectors import product_reviews, review_of, user_can_review
+from storefront.catalog import card_prefetches, category_tree, related_products
+from storefront.models import OptionValue, Product, ProductImage, Review, Variant, WishlistItem
+from storefront.selectors import product_reviews, user_can_review
 from storefront.swatches import swatch_colour
 
 
-def product_for_page(*, slug: str) -> Product | None:
-    return (
-        Product.objects.visible()
-        .select_related("category")
-        .prefetch_related(
-            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
-            Prefetch(
-                "variants",
-                queryset=active_variants()
-                .order_by("position", "id")
-                .prefetch_related(
-                    Prefetch("option_values", queryset=OptionValue.objects.select_related("option_type"))
-                ),
-            ),
-        )
-        .filter(slug=slug)
-        .first()
+def _marks(user) -> dict:
+    """What the product page's products carry for a signed-in shopper, read with the products themselves rather
+    than by a query each: `saved` (on their wishlist; the hearts) and, on the product itself, `reviewed`."""
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"saved": Exists(WishlistItem.objects.filter(user=user, product=OuterRef("pk")))}
+
+
+def product_for_page(*, slug: str, user=None, related: bool = False) -> Product | None:
+    """The product with its category, pictures (`card_images`) and active variants (`card_variants`, each with its
+    option values), in order; with `related`, "More in this category" as `item.related`, whose cards' pictures and
+    variants are read in the same queries as the product's."""
+    marks = _marks(user)
+    if marks:
+        marks["reviewed"] = Exists(Review.objects.filter(user=user, product=OuterRef("pk")))
+    item = Product.objects.visible().select_related("category").annotate(**marks).filter(slug=slug).first()
+    if item is None:
+        return None
+    if related:
+        item.related = related_products(product=item, marks=_marks(user))
+    else:
+        prefetch_related_objects([item], *card_prefetches())
+    prefetch_related_objects(
+        item.card_variants, Prefetch("option_values", queryset=OptionValue.objects.select_related("option_type"))
     )
+    return item
 
 
 @dataclass
@@ -171,9 +179,10 @@ class ProductPage:
     # The rest of a full page (left empty for htmx's variant panel):
     breadcrumbs: list = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
-    my_review: Review | None = None
+    my_review: bool = False  # the shopper has reviewed it
     can_review: bool = False
     related: list[Product] = field(default_factory=list)
+    wishlisted: set[int] = field(default_factory=set)  # of the product and the related, the shopper's
     canonical: str = ""
     currency: str = ""
     json_ld: str = ""
@@ -203,10 +212,10 @@ def product_page(
     values sent without htmx (the no-JavaScript form) settle on the variant's URL: `redirect_to`.
     `full` is the whole page; without it, only the variant panel htmx swaps.
     """
-    item = product_for_page(slug=slug)
+    item = product_for_page(slug=slug, user=user, related=full)
     if item is None:
         return None
-    variants = list(item.variants.all())
+    variants = item.card_variants
     if not variants:
         return None
 
@@ -222,7 +231,7 @@ def product_page(
     if chosen is None:
         chosen = next((v for v in variants if v.stock > 0), variants[0])
 
-    images = list(item.images.all())
+    images = item.card_images
     shown = next((i for i in images if str(i.pk) == params.get("image")), None)  # a gallery thumbnail's link
     page = ProductPage(
         product=item,
@@ -240,8 +249,9 @@ def product_page(
         page.breadcrumbs = crumbs
         page.can_review = user_can_review(user=user, product_id=item.pk)
         page.reviews = product_reviews(product=item)
-        page.my_review = review_of(user=user, product=item) if page.can_review else None
-        page.related = related_products(product=item)
+        page.my_review = page.can_review and item.reviewed  # only whether there is one: "Edit" or "Write"
+        page.related = item.related
+        page.wishlisted = {p.pk for p in (item, *item.related) if getattr(p, "saved", False)}
         page.canonical = absolute_url(item.get_absolute_url())
         page.currency = settings.SHOP_CURRENCY.upper()
         page.json_ld = _product_json_ld(item, variants, images, crumbs)
