@@ -186,6 +186,8 @@ class ProductPage:
     canonical: str = ""
     currency: str = ""
     json_ld: str = ""
+    # Everything the page's cached part reads ({% cached_part %} in storefront/product.html): its content key.
+    part_key: str = ""
 
     @property
     def variant_url(self) -> str:
@@ -255,7 +257,27 @@ def product_page(
         page.canonical = absolute_url(item.get_absolute_url())
         page.currency = settings.SHOP_CURRENCY.upper()
         page.json_ld = _product_json_ld(item, variants, images, crumbs)
+        page.part_key = _part_key(page)
     return page
+
+
+def _row(instance) -> tuple:
+    return tuple(getattr(instance, f.attname) for f in instance._meta.concrete_fields)
+
+
+def _part_key(page: ProductPage) -> str:
+    """What the page's cached part shows, as text: every column of the product, its variants, their options,
+    its pictures and the reviews shown, the chosen variant and picture, the breadcrumbs and the settings the
+    part prints. A sale, a price, a new review or new renditions make a new key (no version to race with)."""
+    from django.core.files.storage import default_storage  # noqa: PLC0415
+
+    return repr((
+        _row(page.product), page.product.category.name, [(c.id, c.name, c.url) for c in page.breadcrumbs],
+        [(_row(v), [(_row(o), _row(o.option_type)) for o in v.option_values.all()]) for v in page.variants],
+        page.variant.pk, page.photo and page.photo.pk, [_row(i) for i in page.images],
+        [(_row(r), r.author_name) for r in page.reviews], page.canonical, page.currency, settings.SHOP_NAME,
+        settings.SHOP_MAX_LINE_QUANTITY, default_storage.url("x"),
+    ))
 
 
 # --------------------------------------------------------------------------
