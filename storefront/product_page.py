@@ -27,8 +27,8 @@ def _marks(user) -> dict:
 
 
 def product_for_page(*, slug: str, user=None, related: bool = False) -> Product | None:
-    """The product with its category, pictures (`card_images`) and active variants (`card_variants`, each with its
-    option values), in order; with `related`, "More in this category" as `item.related`, whose cards' pictures and
+    """The product with its category, pictures (`card_images`) and active variants (`card_variants`), in order;
+    with `related`, "More in this category" as `item.related`, whose cards' pictures and
     variants are read in the same queries as the product's."""
     marks = _marks(user)
     if marks:
@@ -40,9 +40,6 @@ def product_for_page(*, slug: str, user=None, related: bool = False) -> Product 
         item.related = related_products(product=item, marks=_marks(user))
     else:
         prefetch_related_objects([item], *card_prefetches())
-    prefetch_related_objects(
-        item.card_variants, Prefetch("option_values", queryset=OptionValue.objects.select_related("option_type"))
-    )
     return item
 
 
@@ -220,13 +217,19 @@ def product_page(
     variants = item.card_variants
     if not variants:
         return None
+    # One variant offers no choice: its option values are read only when the query string names some.
+    choosing = len(variants) > 1 or any(_option_param(key, value) for key, value in params.items())
+    if choosing:
+        prefetch_related_objects(
+            variants, Prefetch("option_values", queryset=OptionValue.objects.select_related("option_type"))
+        )
 
     chosen, redirect_to = None, ""
     requested = params.get("variant")
     if requested:
         chosen = next((v for v in variants if str(v.pk) == requested), None)
     if chosen is None:
-        chosen = variant_from_options(variants, params, trigger or "")
+        chosen = variant_from_options(variants, params, trigger or "") if choosing else None
         if chosen is not None and not htmx:
             # The no-JavaScript form sent option values: settle on one shareable URL.
             redirect_to = f"{item.get_absolute_url()}?variant={chosen.pk}"
@@ -239,7 +242,7 @@ def product_page(
         product=item,
         variants=variants,
         variant=chosen,
-        option_groups=option_groups(variants, chosen),
+        option_groups=option_groups(variants, chosen) if choosing else [],
         photo=shown or next((i for i in images if i.pk == chosen.image_id), images[0] if images else None),
         image_chosen=shown is not None,
         images=images,
@@ -266,14 +269,14 @@ def _row(instance) -> tuple:
 
 
 def _part_key(page: ProductPage) -> str:
-    """What the page's cached part shows, as text: every column of the product, its variants, their options,
-    its pictures and the reviews shown, the chosen variant and picture, the breadcrumbs and the settings the
+    """What the page's cached part shows, as text: every column of the product, its variants, its pictures and
+    the reviews shown, the option controls, the chosen variant and picture, the breadcrumbs and the settings the
     part prints. A sale, a price, a new review or new renditions make a new key (no version to race with)."""
     from django.core.files.storage import default_storage  # noqa: PLC0415
 
     return repr((
         _row(page.product), page.product.category.name, [(c.id, c.name, c.url) for c in page.breadcrumbs],
-        [(_row(v), [(_row(o), _row(o.option_type)) for o in v.option_values.all()]) for v in page.variants],
+        [_row(v) for v in page.variants], page.option_groups,
         page.variant.pk, page.photo and page.photo.pk, [_row(i) for i in page.images],
         [(_row(r), r.author_name) for r in page.reviews], page.canonical, page.currency, settings.SHOP_NAME,
         settings.SHOP_MAX_LINE_QUANTITY, default_storage.url("x"),

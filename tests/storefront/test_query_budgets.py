@@ -22,7 +22,8 @@ from tests import factories
 # the product page whether they bought it (for "Write a review"; their hearts and their own review
 # are read with the products), and on the cart their pending orders (a cart's own hold counts as
 # available to it: one hold per cart). A product page reads the product, its related products, the
-# pictures and the variants of all of them (one query each), the variants' options and the reviews.
+# pictures and the variants of all of them (one query each), the variants' options (when there are several
+# variants to choose from) and the reviews.
 # The total and the filter counts of a list page are one grouped query (storefront/listing.py).
 # A misspelt search ("typo") tries the corrected words once more; one that finds nothing ("nothing") reads
 # the popular products' cards (three queries) and, on PostgreSQL, tries trigram similarity (two).
