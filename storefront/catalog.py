@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from storefront.models import Category, Product, ProductImage, Variant
 
@@ -189,11 +189,15 @@ def home_products() -> dict[str, list[Product]]:
     return {"featured": featured, "newest": newest}
 
 
-def related_products(*, product: Product, limit: int = 4) -> list[Product]:
-    return with_card_data(list(
-        product_cards().filter(category_id=product.category_id).exclude(pk=product.pk)
-        .order_by("-rating_count", "-created")[:limit]
-    ))
+def related_products(*, product: Product, limit: int = 4, marks: dict | None = None) -> list[Product]:
+    """"More in this category", as cards. `product`'s own pictures and variants (`card_images`, `card_variants`)
+    are read with theirs, in the same two queries; `marks` are annotations the cards carry (the shopper's hearts)."""
+    related = list(
+        visible_products().filter(category_id=product.category_id).exclude(pk=product.pk)
+        .annotate(**(marks or {})).order_by("-rating_count", "-created")[:limit]
+    )
+    prefetch_related_objects([product, *related], *card_prefetches())
+    return with_card_data(related)
 
 
 def featured_products(*, limit: int = 4) -> list[Product]:

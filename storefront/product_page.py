@@ -7,35 +7,40 @@ import json
 from dataclasses import dataclass, field, fields
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import QueryDict
 
 from core.http import absolute_url
 from core.money import round_money
-from storefront.catalog import active_variants, category_tree, related_products
-from storefront.models import OptionValue, Product, ProductImage, Review, Variant
-from storefront.selectors import product_reviews, review_of, user_can_review
+from storefront.catalog import card_prefetches, category_tree, related_products
+from storefront.models import OptionValue, Product, ProductImage, Review, Variant, WishlistItem
+from storefront.selectors import product_reviews, user_can_review
 from storefront.swatches import swatch_colour
 
 
-def product_for_page(*, slug: str) -> Product | None:
-    return (
-        Product.objects.visible()
-        .select_related("category")
-        .prefetch_related(
-            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
-            Prefetch(
-                "variants",
-                queryset=active_variants()
-                .order_by("position", "id")
-                .prefetch_related(
-                    Prefetch("option_values", queryset=OptionValue.objects.select_related("option_type"))
-                ),
-            ),
-        )
-        .filter(slug=slug)
-        .first()
-    )
+def _marks(user) -> dict:
+    """What the product page's products carry for a signed-in shopper, read with the products themselves rather
+    than by a query each: `saved` (on their wishlist; the hearts) and, on the product itself, `reviewed`."""
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"saved": Exists(WishlistItem.objects.filter(user=user, product=OuterRef("pk")))}
+
+
+def product_for_page(*, slug: str, user=None, related: bool = False) -> Product | None:
+    """The product with its category, pictures (`card_images`) and active variants (`card_variants`), in order;
+    with `related`, "More in this category" as `item.related`, whose cards' pictures and
+    variants are read in the same queries as the product's."""
+    marks = _marks(user)
+    if marks:
+        marks["reviewed"] = Exists(Review.objects.filter(user=user, product=OuterRef("pk")))
+    item = Product.objects.visible().select_related("category").annotate(**marks).filter(slug=slug).first()
+    if item is None:
+        return None
+    if related:
+        item.related = related_products(product=item, marks=_marks(user))
+    else:
+        prefetch_related_objects([item], *card_prefetches())
+    return item
 
 
 @dataclass
@@ -171,12 +176,15 @@ class ProductPage:
     # The rest of a full page (left empty for htmx's variant panel):
     breadcrumbs: list = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
-    my_review: Review | None = None
+    my_review: bool = False  # the shopper has reviewed it
     can_review: bool = False
     related: list[Product] = field(default_factory=list)
+    wishlisted: set[int] = field(default_factory=set)  # of the product and the related, the shopper's
     canonical: str = ""
     currency: str = ""
     json_ld: str = ""
+    # Everything the page's cached part reads ({% cached_part %} in storefront/product.html): its content key.
+    part_key: str = ""
 
     @property
     def variant_url(self) -> str:
@@ -203,32 +211,38 @@ def product_page(
     values sent without htmx (the no-JavaScript form) settle on the variant's URL: `redirect_to`.
     `full` is the whole page; without it, only the variant panel htmx swaps.
     """
-    item = product_for_page(slug=slug)
+    item = product_for_page(slug=slug, user=user, related=full)
     if item is None:
         return None
-    variants = list(item.variants.all())
+    variants = item.card_variants
     if not variants:
         return None
+    # One variant offers no choice: its option values are read only when the query string names some.
+    choosing = len(variants) > 1 or any(_option_param(key, value) for key, value in params.items())
+    if choosing:
+        prefetch_related_objects(
+            variants, Prefetch("option_values", queryset=OptionValue.objects.select_related("option_type"))
+        )
 
     chosen, redirect_to = None, ""
     requested = params.get("variant")
     if requested:
         chosen = next((v for v in variants if str(v.pk) == requested), None)
     if chosen is None:
-        chosen = variant_from_options(variants, params, trigger or "")
+        chosen = variant_from_options(variants, params, trigger or "") if choosing else None
         if chosen is not None and not htmx:
             # The no-JavaScript form sent option values: settle on one shareable URL.
             redirect_to = f"{item.get_absolute_url()}?variant={chosen.pk}"
     if chosen is None:
         chosen = next((v for v in variants if v.stock > 0), variants[0])
 
-    images = list(item.images.all())
+    images = item.card_images
     shown = next((i for i in images if str(i.pk) == params.get("image")), None)  # a gallery thumbnail's link
     page = ProductPage(
         product=item,
         variants=variants,
         variant=chosen,
-        option_groups=option_groups(variants, chosen),
+        option_groups=option_groups(variants, chosen) if choosing else [],
         photo=shown or next((i for i in images if i.pk == chosen.image_id), images[0] if images else None),
         image_chosen=shown is not None,
         images=images,
@@ -239,13 +253,35 @@ def product_page(
         crumbs = category_tree().ancestors(item.category_id)
         page.breadcrumbs = crumbs
         page.can_review = user_can_review(user=user, product_id=item.pk)
-        page.reviews = product_reviews(product=item)
-        page.my_review = review_of(user=user, product=item) if page.can_review else None
-        page.related = related_products(product=item)
+        # rating_count counts the visible reviews (storefront/reviews.py keeps it): none, nothing to read.
+        page.reviews = product_reviews(product=item) if item.rating_count else []
+        page.my_review = page.can_review and item.reviewed  # only whether there is one: "Edit" or "Write"
+        page.related = item.related
+        page.wishlisted = {p.pk for p in (item, *item.related) if getattr(p, "saved", False)}
         page.canonical = absolute_url(item.get_absolute_url())
         page.currency = settings.SHOP_CURRENCY.upper()
         page.json_ld = _product_json_ld(item, variants, images, crumbs)
+        page.part_key = _part_key(page)
     return page
+
+
+def _row(instance) -> tuple:
+    return tuple(getattr(instance, f.attname) for f in instance._meta.concrete_fields)
+
+
+def _part_key(page: ProductPage) -> str:
+    """What the page's cached part shows, as text: every column of the product, its variants, its pictures and
+    the reviews shown, the option controls, the chosen variant and picture, the breadcrumbs and the settings the
+    part prints. A sale, a price, a new review or new renditions make a new key (no version to race with)."""
+    from django.core.files.storage import default_storage  # noqa: PLC0415
+
+    return repr((
+        _row(page.product), page.product.category.name, [(c.id, c.name, c.url) for c in page.breadcrumbs],
+        [_row(v) for v in page.variants], page.option_groups,
+        page.variant.pk, page.photo and page.photo.pk, [_row(i) for i in page.images],
+        [(_row(r), r.author_name) for r in page.reviews], page.canonical, page.currency, settings.SHOP_NAME,
+        settings.SHOP_MAX_LINE_QUANTITY, default_storage.url("x"),
+    ))
 
 
 # --------------------------------------------------------------------------

@@ -166,7 +166,6 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(page.redirect_to)
     page_shows(request, [page.product.pk, *(item.pk for item in page.related)])
     context = page.context() | {
-        "wishlisted": wishlist_ids(request.user),
         # On a page shared between signed-in shoppers, each one's own address is filled in by the page cache.
         "alert_email": (EMAIL_PLACEHOLDER if sharing(request) else request.user.email)
         if request.user.is_authenticated else "",

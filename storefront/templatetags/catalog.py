@@ -197,3 +197,84 @@ def product_card(context, product):
     }
     by_placeholder = {f"CARD{nonce}{part.upper().replace('_', '')}": fill[part] for part in _CARD_PARTS}
     return mark_safe(re.sub(f"CARD{nonce}[A-Z]+", lambda m: by_placeholder[m.group(0)], text))
+
+
+# Parts of a page rendered once per content: `{% cached_part key %}…{% endcached_part %}` keeps the part's text in
+# the cache under a digest of `key`, which the view makes from everything the part reads (the product page:
+# `ProductPage.part_key`), the template's source and the language; the entry also carries the catalog version, as
+# every cached part does. The per-request pieces inside (a CSRF input, the heart, an email address) are
+# `{% hole %}…{% endhole %}`: stored as placeholders and rendered into the text on every request, in this request's
+# context. A hole must read only the page's context, not a loop's variable (each is rendered once per request).
+PART_SECONDS = 3600  # the key is the content, so an entry is never stale: this only bounds the memory
+_PART_NONCE = "_cached_part_nonce"
+
+
+class HoleNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist) -> None:
+        self.nodelist = nodelist
+        self.index = 0
+
+    def render(self, context) -> str:
+        nonce = context.get(_PART_NONCE)
+        if nonce:
+            return f"PART{nonce}H{self.index}E"
+        return self.nodelist.render(context)
+
+
+@functools.lru_cache(maxsize=64)
+def _source_digest(source: str) -> str:
+    return hashlib.blake2b(source.encode(), digest_size=8).hexdigest()
+
+
+class CachedPartNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, key, nodelist) -> None:
+        self.key = key
+        self.nodelist = nodelist
+        self.holes = list(nodelist.get_nodes_by_type(HoleNode))
+        for index, hole in enumerate(self.holes):
+            hole.index = index
+
+    def render(self, context) -> str:
+        from django.utils import translation  # noqa: PLC0415
+
+        content = self.key.resolve(context)
+        if not content or context.get(_PART_NONCE):  # no key: rendered as any other part of the page
+            return self.nodelist.render(context)
+        source = _source_digest(context.template.source if context.template is not None else "")
+        key = "pagecache:part:" + hashlib.blake2b(repr((source, translation.get_language(), content)).encode(),
+                                                  digest_size=16).hexdigest()
+        found = cache.get_many([VERSION_KEY, key])
+        version, entry = found.get(VERSION_KEY), found.get(key)
+        if entry is not None and entry[0] == version:
+            _, nonce, text = entry
+        else:
+            nonce = secrets.token_hex(8)
+            with context.push({_PART_NONCE: nonce}):
+                text = str(self.nodelist.render(context))
+            if store_budget_take(len(text.encode())):
+                cache.set(key, (version, nonce, text), timeout=PART_SECONDS)
+        return mark_safe(re.sub(f"PART{nonce}H([0-9]+)E",
+                                lambda m: str(self.holes[int(m.group(1))].nodelist.render(context)), text))
+
+
+@register.tag("cached_part")
+def cached_part(parser, token):
+    """`{% cached_part key %}…{% endcached_part %}`: see above."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% cached_part %} takes one argument: the part's content key")
+    nodelist = parser.parse(("endcached_part",))
+    parser.delete_first_token()
+    return CachedPartNode(parser.compile_filter(bits[1]), nodelist)
+
+
+@register.tag("hole")
+def hole(parser, token):
+    """`{% hole %}…{% endhole %}`: a per-request piece of a `{% cached_part %}`."""
+    nodelist = parser.parse(("endhole",))
+    parser.delete_first_token()
+    return HoleNode(nodelist)

@@ -19,14 +19,17 @@ from tests import factories
 # reads the session counts its row (one primary-key query: sessions live in the database only,
 # see SESSION_ENGINE in shop/settings.py); the suggestions partial reads no session. A signed-in
 # shopper adds a fixed few: the user row, the database cart's count, the wishlist ids, and on
-# the product page whether they bought it (for "Write a review") and their own review, and on the
-# cart their pending orders (a cart's own hold counts as available to it: one hold per cart).
+# the product page whether they bought it (for "Write a review"; their hearts and their own review
+# are read with the products), and on the cart their pending orders (a cart's own hold counts as
+# available to it: one hold per cart). A product page reads the product, its related products, the
+# pictures and the variants of all of them (one query each), the variants' options (when there are several
+# variants to choose from) and the reviews.
 # The total and the filter counts of a list page are one grouped query (storefront/listing.py).
 # A misspelt search ("typo") tries the corrected words once more; one that finds nothing ("nothing") reads
 # the popular products' cards (three queries) and, on PostgreSQL, tries trigram similarity (two).
-BUDGETS = {"home": 7, "category": 5, "search": 6, "product": 9, "cart": 4, "suggest": 3, "typo": 7,
+BUDGETS = {"home": 7, "category": 5, "search": 6, "product": 7, "cart": 4, "suggest": 3, "typo": 7,
            "nothing": 9}
-SIGNED_IN_EXTRA = {"home": 3, "category": 3, "search": 3, "product": 5, "cart": 4, "suggest": 2, "typo": 3,
+SIGNED_IN_EXTRA = {"home": 3, "category": 3, "search": 3, "product": 3, "cart": 4, "suggest": 2, "typo": 3,
                    "nothing": 3}
 
 
