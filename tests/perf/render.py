@@ -242,22 +242,35 @@ def one_run(pages: dict[str, str], requests: int, warmup: int) -> dict:
 
 
 def profile(url: str, signed_in: bool, requests: int) -> None:
-    """cProfile of `requests` renders of one page, after a warm-up: where the Python time goes."""
+    """cProfile of `requests` renders of one page, after a warm-up: where the Python time goes.
+    `/cart/` is profiled with the benchmark's three lines in the cart; `add-to-cart` profiles add-to-cart as
+    htmx posts it (a visitor with a cart, a new line each time), as the benchmark measures it."""
     import cProfile
     import pstats
 
     from django.test import Client
 
     client = shopper_client() if signed_in else Client(HTTP_HOST="127.0.0.1")
+    if url == "add-to-cart" or url.startswith("/cart/"):
+        client = with_cart(client, signed_in=signed_in)
+    if url == "add-to-cart":
+        adding = iter(cart_variants(3 + requests, offset=CART_LINES))
+
+        def request():
+            response = client.post("/cart/add/", {"variant": next(adding), "quantity": 1}, HTTP_HX_REQUEST="true")
+            assert response.status_code == 200, response.status_code
+    else:
+        def request():
+            client.get(url)
     for _ in range(3):
-        client.get(url)
+        request()
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(requests):
-        client.get(url)
+        request()
     profiler.disable()
     stats = pstats.Stats(profiler).strip_dirs()
-    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", 45)))
     stats.sort_stats("tottime").print_stats(30)
 
 
@@ -281,7 +294,8 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated words; pages whose name has one are run")
     parser.add_argument("--page-cache", type=int, default=0, metavar="SECONDS",
                         help="page cache on: catalog pages after the warm-up are hits (default 0: every page rendered)")
-    parser.add_argument("--profile", default="", metavar="URL", help="print a cProfile of this page instead")
+    parser.add_argument("--profile", default="", metavar="URL",
+                        help="print a cProfile of this page (or add-to-cart) instead")
     parser.add_argument("--signed-in", action="store_true", help="with --profile: as the signed-in shopper")
     args = parser.parse_args()
 
