@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/perf/render.py [--prepare] [--reseed] [--requests 40] [--warmup 5] [--runs 3]
         [--only "category,product"] [--db shop_listing_perf] [--page-cache 60]
+        [--profile URL|add-to-cart [--signed-in]]
 
 What it does:
 
@@ -23,6 +24,9 @@ What it does:
    the query count, and the page's size as HTML and on the wire (Accept-Encoding: gzip).
    The cart path: the cart page with three lines (a guest's put in through the add-to-cart
    form first) and add-to-cart as htmx posts it, a new line each time (a guest with a cart).
+   With `--page-cache 60` the cart page's lines come from the cart cache after the warm-up
+   (checkout/views/cart_cache.py, which lives as long as cached pages); with 0 they are priced
+   and rendered every time.
 
 With --runs N the whole measurement is repeated N times; the table then shows the median of
 the per-run medians, and the per-run figures are in the JSON file
