@@ -75,7 +75,7 @@ def cart_shown(request: HttpRequest, *, destination: Destination | None, summary
         return EMPTY
     hold = own_hold(cart_pending_orders(request))
     key = _key(quantities, hold.units, hold.order_ids, destination)
-    products = {_PRODUCT_OF[v] for v in quantities if v in _PRODUCT_OF}
+    products = {_PRODUCT_OF.get(v) for v in quantities} - {None}  # .get: another thread may clear it meanwhile
     found = cache.get_many([key, VERSION_KEY, PRICING_VERSION_KEY, *map(product_version_key, products)])
     versions = (found.get(VERSION_KEY), found.get(PRICING_VERSION_KEY))
     entry = found.get(key)
