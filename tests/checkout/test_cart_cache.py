@@ -187,3 +187,23 @@ def test_a_variant_gone_from_the_catalog_leaves_the_cart(grids):
     Variant.objects.filter(pk=tee.pk).delete()
     text = _cart_text(client)
     assert "$10.00" in text and "$30.00" not in text and "1 item" in text
+
+
+def test_a_sale_committed_while_the_lines_are_priced_shows_on_the_next_view(grids, monkeypatch,
+                                                                            django_capture_on_commit_callbacks):
+    from checkout.views import cart_cache
+
+    mug = factories.variant(price="12.50", stock=10)
+    client = _shopper_with((mug, 8))  # the view learnt the mug's product: the next one keeps its lines
+    priced = cart_cache.quote_for
+
+    def priced_then_sold(request, **kwargs):
+        summary = priced(request, **kwargs)  # 10 in stock when read …
+        with django_capture_on_commit_callbacks(execute=True):  # … and another checkout commits before it is kept
+            stock_take(lines=[(mug.pk, 5, "Mug")])
+        return summary
+
+    monkeypatch.setattr(cart_cache, "quote_for", priced_then_sold)
+    assert "Only" not in _cart_text(client)  # what the shopper saw then
+    monkeypatch.setattr(cart_cache, "quote_for", priced)
+    assert "Only 5 left." in _cart_text(client)  # the entry kept the versions read before the quote: a miss
