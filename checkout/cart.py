@@ -87,13 +87,13 @@ class DatabaseCart:
 
     def set(self, variant_id: int, quantity: int) -> None:
         with transaction.atomic():  # one commit for the line and the cart's date
-            cart, created = Cart.objects.get_or_create(user=self.user)
-            # An upsert: a line another request created meanwhile is updated, not duplicated.
-            CartLine.objects.bulk_create([CartLine(cart=cart, variant_id=variant_id, quantity=quantity)],
+            # Two upserts: the cart row made or its date renewed (for the abandoned-cart cleanup), its id
+            # returned; then the line, which another request may have created meanwhile: updated, not duplicated.
+            cart = Cart(user=self.user, updated=timezone.now())
+            Cart.objects.bulk_create([cart], update_conflicts=True, unique_fields=["user"], update_fields=["updated"])
+            CartLine.objects.bulk_create([CartLine(cart_id=cart.pk, variant_id=variant_id, quantity=quantity)],
                                          update_conflicts=True, unique_fields=["cart", "variant"],
                                          update_fields=["quantity"])
-            if not created:
-                Cart.objects.filter(pk=cart.pk).update(updated=timezone.now())  # for the abandoned-cart cleanup
         self._changed({variant_id: quantity})
 
     def remove(self, variant_id: int) -> None:

@@ -1,8 +1,12 @@
-"""Checkout's answers to the storefront's hooks (storefront.hooks). Every receiver names its sender."""
+"""Checkout's answers to the storefront's hooks (storefront.hooks), and the cache invalidation its own rules
+need. Every receiver names its sender."""
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from checkout.models import ShippingMethod, ShippingWeightBand, ShippingZone, TaxRate
 from checkout.selectors import user_bought_product
+from core.pagecache import bump_pricing_version
 from storefront.hooks import review_eligibility
 from storefront.models import Product
 
@@ -10,3 +14,17 @@ from storefront.models import Product
 @receiver(review_eligibility, sender=Product)
 def buyers_may_review(sender, user, product_id: int, **kwargs) -> bool:
     return user_bought_product(user=user, product_id=product_id)
+
+
+# What a quote applies besides the catalog's prices: a cached cart (checkout/views/cart_cache.py) is priced
+# afresh once one of these changes.
+PRICING_MODELS = (ShippingZone, ShippingMethod, ShippingWeightBand, TaxRate)
+
+
+def forget_cached_quotes(sender, **kwargs) -> None:
+    bump_pricing_version()
+
+
+for _model in PRICING_MODELS:
+    post_save.connect(forget_cached_quotes, sender=_model, dispatch_uid=f"quotes-save-{_model.__name__}")
+    post_delete.connect(forget_cached_quotes, sender=_model, dispatch_uid=f"quotes-delete-{_model.__name__}")

@@ -118,6 +118,16 @@ def _set_product_versions(ids: list[int]) -> None:
     cache.set_many({product_version_key(pk): version for pk in ids}, timeout=None)
 
 
+PRICING_VERSION_KEY = "pagecache:pricing"
+
+
+def bump_pricing_version() -> None:
+    """The rules a quote applies besides the catalog's prices (shipping zones, methods and bands, tax rates)
+    changed: every cached quote is a miss, now and once the current transaction commits. A new unique value,
+    as for the catalog version."""
+    _now_and_after_commit(lambda: cache.set(PRICING_VERSION_KEY, time.time_ns(), timeout=None))
+
+
 def personal_key(user_id: int) -> str:
     """Where the page cache keeps a signed-in shopper's cart count and wishlist between requests."""
     return f"pagecache:personal:{user_id}"

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from checkout.cart import cart_for_request
 from checkout.errors import CheckoutError
 from checkout.forms import AddToCartForm, CartQuantityForm, DiscountCodeForm
-from checkout.pricing import quote_figures
 from checkout.services import cart as cart_services
+from checkout.views.cart_cache import cart_shown
 from checkout.views.shopper import (
     CART_LIMITED,
     cart_changes_limited,
@@ -29,16 +29,19 @@ from storefront.catalog import featured_products
 
 def _render_cart(request: HttpRequest, *, error: str = "", notice: str = "", code_error: str = "") -> HttpResponse:
     forget_paid_cart(request)
-    summary = quote_for(request, destination=ship_to_known(request))
-    if code_of(request) and summary.code_problem:
-        code_error = code_error or f"{summary.code_problem} The code was removed."
-        code_set(request, "")
-        summary = quote_for(request, destination=ship_to_known(request))
+    destination = ship_to_known(request)
+    summary = None
+    if code_of(request):  # a cart with a code is priced afresh (cart_cache.py); without one, perhaps not
+        summary = quote_for(request, destination=destination)
+        if summary.code_problem:
+            code_error = code_error or f"{summary.code_problem} The code was removed."
+            code_set(request, "")
+            summary = None
+    shown = cart_shown(request, destination=destination, summary=summary, code_error=code_error)
     context = {
-        "summary": summary, "figures": quote_figures(summary), "error": error, "notice": notice,
-        "code_form": DiscountCodeForm(), "code_error": code_error,
+        "count": shown.count, "cart_grid": shown.grid, "error": error, "notice": notice,
         # An empty cart suggests where to go next; a full one needs no extra query.
-        "featured": [] if summary.lines else featured_products(limit=4),
+        "featured": [] if shown.count else featured_products(limit=4),
     }
     template = "checkout/cart.html#cart-lines" if request.htmx else "checkout/cart.html"
     return render(request, template, context)

@@ -148,3 +148,21 @@ def test_the_count_after_a_change_is_what_the_change_wrote():
     assert cart.quantities() == {tee.pk: 1} == DatabaseCart(shopper).quantities()
     cart.clear()
     assert cart.count() == 0 == DatabaseCart(shopper).count()
+
+
+def test_a_change_renews_the_one_cart_row_and_keeps_what_else_it_holds():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from checkout.cart import DatabaseCart
+    from checkout.models import Cart, CartLine
+
+    shopper, mug, tee = factories.user(), factories.variant(stock=10), factories.variant(stock=10)
+    DatabaseCart(shopper).set(mug.pk, 1)
+    week_ago = timezone.now() - timedelta(days=7)
+    Cart.objects.filter(user=shopper).update(updated=week_ago, last_merged_token="t" * 32)
+    DatabaseCart(shopper).set(tee.pk, 2)
+    cart = Cart.objects.get(user=shopper)  # still one row: the add renewed it rather than adding another
+    assert cart.updated > week_ago and cart.last_merged_token == "t" * 32
+    assert dict(CartLine.objects.filter(cart=cart).values_list("variant_id", "quantity")) == {mug.pk: 1, tee.pk: 2}

@@ -43,3 +43,11 @@ def test_a_count_that_expired_starts_again_at_one(redis_rate_limits):
         rate_limited("order:ip:192.0.2.1", limit=2, window=30)
     server.delete(f"{prefix}:1:ratelimit:order:ip:192.0.2.1")  # what the window's end does
     assert rate_limited("order:ip:192.0.2.1", limit=2, window=30) is False
+
+
+def test_the_counting_client_is_made_once_and_reused(redis_rate_limits):
+    from core.http import _redis_client
+
+    cache = caches["ratelimit"]
+    assert _redis_client(cache) is _redis_client(cache)  # Django's own get_client makes a new one per call
+    assert [rate_limited("cart:ip:192.0.2.9", limit=1, window=30) for _ in range(2)] == [False, True]

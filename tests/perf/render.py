@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/perf/render.py [--prepare] [--reseed] [--requests 40] [--warmup 5] [--runs 3]
         [--only "category,product"] [--db shop_listing_perf] [--page-cache 60]
+        [--profile URL|add-to-cart [--signed-in]]
 
 What it does:
 
@@ -23,6 +24,9 @@ What it does:
    the query count, and the page's size as HTML and on the wire (Accept-Encoding: gzip).
    The cart path: the cart page with three lines (a guest's put in through the add-to-cart
    form first) and add-to-cart as htmx posts it, a new line each time (a guest with a cart).
+   With `--page-cache 60` the cart page's lines come from the cart cache after the warm-up
+   (checkout/views/cart_cache.py, which lives as long as cached pages); with 0 they are priced
+   and rendered every time.
 
 With --runs N the whole measurement is repeated N times; the table then shows the median of
 the per-run medians, and the per-run figures are in the JSON file
@@ -166,6 +170,7 @@ def shopper_client():
 
 
 CART_LINES = 3
+FORM = "application/x-www-form-urlencoded"  # as htmx posts a form (the test Client's default is multipart)
 
 
 def cart_variants(count: int, offset: int = 0) -> list[int]:
@@ -200,8 +205,8 @@ def measure(client, meter: Meter, url: str, requests: int, warmup: int) -> dict:
         with meter.installed():
             started, cpu_started = time.perf_counter(), time.process_time()
             if adding:  # a new line each time (htmx), so no line reaches its cap
-                response = client.post(path, {"variant": adding[i], "quantity": 1}, HTTP_HX_REQUEST="true",
-                                       HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+                response = client.post(path, f"variant={adding[i]}&quantity=1", content_type=FORM,
+                                       HTTP_HX_REQUEST="true", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
             else:
                 response = client.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
             total, cpu = time.perf_counter() - started, time.process_time() - cpu_started
@@ -242,22 +247,36 @@ def one_run(pages: dict[str, str], requests: int, warmup: int) -> dict:
 
 
 def profile(url: str, signed_in: bool, requests: int) -> None:
-    """cProfile of `requests` renders of one page, after a warm-up: where the Python time goes."""
+    """cProfile of `requests` renders of one page, after a warm-up: where the Python time goes.
+    `/cart/` is profiled with the benchmark's three lines in the cart; `add-to-cart` profiles add-to-cart as
+    htmx posts it (a visitor with a cart, a new line each time), as the benchmark measures it."""
     import cProfile
     import pstats
 
     from django.test import Client
 
     client = shopper_client() if signed_in else Client(HTTP_HOST="127.0.0.1")
+    if url == "add-to-cart" or url.startswith("/cart/"):
+        client = with_cart(client, signed_in=signed_in)
+    if url == "add-to-cart":
+        adding = iter(cart_variants(3 + requests, offset=CART_LINES))
+
+        def request():
+            response = client.post("/cart/add/", f"variant={next(adding)}&quantity=1", content_type=FORM,
+                                   HTTP_HX_REQUEST="true")
+            assert response.status_code == 200, response.status_code
+    else:
+        def request():
+            client.get(url)
     for _ in range(3):
-        client.get(url)
+        request()
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(requests):
-        client.get(url)
+        request()
     profiler.disable()
     stats = pstats.Stats(profiler).strip_dirs()
-    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", 45)))
     stats.sort_stats("tottime").print_stats(30)
 
 
@@ -281,7 +300,8 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated words; pages whose name has one are run")
     parser.add_argument("--page-cache", type=int, default=0, metavar="SECONDS",
                         help="page cache on: catalog pages after the warm-up are hits (default 0: every page rendered)")
-    parser.add_argument("--profile", default="", metavar="URL", help="print a cProfile of this page instead")
+    parser.add_argument("--profile", default="", metavar="URL",
+                        help="print a cProfile of this page (or add-to-cart) instead")
     parser.add_argument("--signed-in", action="store_true", help="with --profile: as the signed-in shopper")
     args = parser.parse_args()
 
