@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import GZipMiddleware
-from django.urls import Resolver404, resolve
 
 from core.pagecache import SHARED_PAGE_ATTRIBUTE
+from shop.pagecache import view_match
 
 
 def _signed_in(request: HttpRequest) -> bool:
@@ -42,13 +42,8 @@ def compressible(request: HttpRequest) -> bool:
     """Whether the response to this request may be compressed (see the module docstring)."""
     if request.method not in ("GET", "HEAD"):
         return False
-    match = getattr(request, "resolver_match", None)
-    if match is None:
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return False
-    if not getattr(match.func, SHARED_PAGE_ATTRIBUTE, False):
+    match = getattr(request, "resolver_match", None) or view_match(request)
+    if match is None or not getattr(match.func, SHARED_PAGE_ATTRIBUTE, False):
         return False
     if match.view_name == "storefront:product" and _signed_in(request):
         return False

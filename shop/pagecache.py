@@ -75,7 +75,7 @@ from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware, get_token
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, ResolverMatch, resolve
 
 from django.utils.html import escape
 
@@ -190,17 +190,31 @@ def guest_note_write(request: HttpRequest, response: HttpResponse) -> None:
                             secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
 
 
+_MATCH_ATTRIBUTE = "_page_cache_match"
+
+
+def view_match(request: HttpRequest) -> ResolverMatch | None:
+    """The request's URL resolved (None for a 404), once per request: this middleware and the
+    compression middleware (shop/compression.py) both ask, and on a hit Django never resolves it."""
+    if _MATCH_ATTRIBUTE not in request.__dict__:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
+        setattr(request, _MATCH_ATTRIBUTE, match)
+    return getattr(request, _MATCH_ATTRIBUTE)
+
+
 def _declared_query(request: HttpRequest) -> Callable[[QueryDict], dict[str, str]] | None:
     """The `query` the request's view declared with `@shared_page`, or None for any other view."""
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    return getattr(match.func, SHARED_PAGE_ATTRIBUTE, None)
+    match = view_match(request)
+    return None if match is None else getattr(match.func, SHARED_PAGE_ATTRIBUTE, None)
 
 
 def canonicalise(request: HttpRequest, query: Callable[[QueryDict], dict[str, str]]) -> None:
     """Leave `request` with only the query string its view reads, in canonical form."""
+    if not request.META.get("QUERY_STRING"):
+        return  # nothing to read: every parameter has its default, which `query` leaves out (tested)
     canonical = urlencode(query(request.GET))
     if canonical != request.META.get("QUERY_STRING", ""):
         request.META["QUERY_STRING"] = canonical  # what get_full_path() and build_absolute_uri() read

@@ -568,6 +568,8 @@ def test_every_shared_page_declares_the_query_it_reads():
     for name, query in shared.items():
         assert callable(query), f"{name}: @shared_page(query=...) says what the view reads"
         assert query(junk) == {}, f"{name} keeps parameters it does not read"
+        # The page cache does not ask about an empty query string (shop.pagecache.canonicalise).
+        assert query(QueryDict("")) == {}, f"{name}: an empty query string is not its own canonical form"
         canonical = query(sample)
         assert query(QueryDict(urlencode(canonical))) == canonical, f"{name}: its canonical query is not canonical"
 
