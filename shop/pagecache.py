@@ -75,7 +75,6 @@ from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware, get_token
-from django.urls import Resolver404, ResolverMatch, resolve
 
 from django.utils.html import escape
 
@@ -90,13 +89,16 @@ from core.pagecache import (
     ttl,
 )
 from core.slots import EMAIL_PLACEHOLDER, SHARING_ATTRIBUTE, Slot, fill, slots_of
+from shop.compression import compress_from_parts, deflate_parts, stored_stream, view_match
 from storefront.selectors import review_of, user_can_review, wishlist_ids
 
 # The htmx request headers shared views read (core.htmx.is_fragment_request), as django-htmx
 # reads them: "true" or not. They are part of the key; no other header is.
 HTMX_FLAGS = ("HTTP_HX_REQUEST", "HTTP_HX_HISTORY_RESTORE_REQUEST")
-# Entries under this prefix hold compressed bodies (the uncompressed ones were under "pagecache:page:").
-PAGE_KEY = "pagecache:zpage:"
+# Entries under this prefix hold a guest's page as deflated parts or another page zlib-compressed (entries of
+# earlier forms, which processes of an earlier release may still read and write, are under "pagecache:page:"
+# and "pagecache:zpage:").
+PAGE_KEY = "pagecache:dpage:"
 # A response that varies on anything else is not stored: the key would not capture it.
 # (Cookie: the only cookie-dependent part of a stored page is the CSRF token, replaced per visitor.)
 KNOWN_VARY = frozenset({"cookie", "hx-request", "accept-encoding"})
@@ -190,21 +192,6 @@ def guest_note_write(request: HttpRequest, response: HttpResponse) -> None:
                             secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
 
 
-_MATCH_ATTRIBUTE = "_page_cache_match"
-
-
-def view_match(request: HttpRequest) -> ResolverMatch | None:
-    """The request's URL resolved (None for a 404), once per request: this middleware and the
-    compression middleware (shop/compression.py) both ask, and on a hit Django never resolves it."""
-    if _MATCH_ATTRIBUTE not in request.__dict__:
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            match = None
-        setattr(request, _MATCH_ATTRIBUTE, match)
-    return getattr(request, _MATCH_ATTRIBUTE)
-
-
 def _declared_query(request: HttpRequest) -> Callable[[QueryDict], dict[str, str]] | None:
     """The `query` the request's view declared with `@shared_page`, or None for any other view."""
     match = view_match(request)
@@ -289,14 +276,15 @@ class _PageCache:
         response = self.get_response(request)
         if response.streaming:
             return response
-        body = zlib.compress(response.content) if _storable(request, response, self.audience) else None
+        storable = _storable(request, response, self.audience)
+        body = _stored_body(response.content, slots_of(request)) if storable else None
         ids = sorted(products_shown(request)) if body is not None else []
         shown = cache.get_many([product_version_key(pk) for pk in ids]) if ids else {}
         # A product changed while this page was being rendered (e.g. the worker added a picture's
         # renditions): the page may show it as it was, so it is not stored under the new version.
         # (Versions are time.time_ns() of the change, see core.pagecache.bump_product_versions.)
         changed_meanwhile = any(isinstance(v, int) and v >= started for v in shown.values())
-        if body is not None and not changed_meanwhile and store_budget_take(len(body)):
+        if body is not None and not changed_meanwhile and store_budget_take(_size(body)):
             _guess_shown(key, ids)
             cache.set(key, {
                 "version": version_of_catalog,
@@ -304,28 +292,29 @@ class _PageCache:
                 "slots": slots_of(request),
                 "status": response.status_code,
                 "headers": [(k, v) for k, v in response.items() if k.lower() != "content-length"],
-                "body": body,
-            }, timeout=ttl())
+            } | body, timeout=ttl())
             response["X-Page-Cache"] = "miss"
         # Whatever happened, a page rendered with placeholders still gets the real values.
         return self._personalised(request, response, slots_of(request))
 
     def _serve(self, request: HttpRequest, entry: dict) -> HttpResponse:
-        response = HttpResponse(zlib.decompress(entry["body"]), status=entry["status"])
+        response = HttpResponse(_body_of(entry), status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
         response["X-Page-Cache"] = "hit"
         # The cookie as CsrfViewMiddleware would read it for a rendered page.
         self.csrf.process_request(request)
-        return self._personalised(request, response, entry["slots"])
+        return self._personalised(request, response, entry["slots"], entry.get("deflated"))
 
     def _cart_count(self, request: HttpRequest) -> int:
         raise NotImplementedError
 
-    def _personalised(self, request: HttpRequest, response: HttpResponse, slots: dict[str, Slot]) -> HttpResponse:
-        content = response.content
+    def _personalised(self, request: HttpRequest, response: HttpResponse, slots: dict[str, Slot],
+                      deflated: list[bytes | str] | None = None) -> HttpResponse:
+        content, fills = response.content, {}
         if _CART_COUNT_BYTES in content:
-            content = content.replace(_CART_COUNT_BYTES, str(self._cart_count(request)).encode())
+            fills[CART_COUNT_PLACEHOLDER] = str(self._cart_count(request)).encode()
+            content = content.replace(_CART_COUNT_BYTES, fills[CART_COUNT_PLACEHOLDER])
         if slots:
             content = fill(content, slots, _chooser(request))
         if _EMAIL_BYTES in content:
@@ -334,12 +323,43 @@ class _PageCache:
             content = content.replace(_EMAIL_BYTES, escape(email).encode())
         has_token = _PLACEHOLDER_BYTES in content
         if has_token:
-            content = content.replace(_PLACEHOLDER_BYTES, get_token(request).encode())
-        response.content = content
-        response["Content-Length"] = str(len(content))
+            fills[_TOKEN] = get_token(request).encode()  # masked anew for every response
+            content = content.replace(_PLACEHOLDER_BYTES, fills[_TOKEN])
+        if deflated is not None:  # gzipped here, if at all, from the parts deflated when it was stored
+            compress_from_parts(request, response, deflated, fills, content)
+        else:
+            response.content = content
+        response["Content-Length"] = str(len(response.content))
         if has_token:  # sets the csrftoken cookie when the visitor has none (and adds Vary: Cookie)
             self.csrf.process_response(request, response)
         return response
+
+
+_TOKEN = "token"  # the CSRF token's name in a page's deflated parts
+
+
+def _stored_body(content: bytes, slots: dict[str, Slot]) -> dict:
+    """How a page's body is stored: its deflate stream made ahead, with the places of the CSRF token and
+    the cart count (shop/compression.py), when those are its only personal pieces (a guest's page), so
+    that a hit is gzipped without compressing the page again; else zlib-compressed."""
+    if not slots and _EMAIL_BYTES not in content:
+        deflated = deflate_parts(content, _PLACEHOLDER_BYTES, {_CART_COUNT_BYTES: CART_COUNT_PLACEHOLDER}, _TOKEN)
+        if deflated is not None:
+            return {"deflated": deflated}
+    return {"body": zlib.compress(content)}
+
+
+def _size(body: dict) -> int:
+    return len(body["body"]) if "body" in body else sum(len(part) for part in body["deflated"])
+
+
+def _body_of(entry: dict) -> bytes:
+    """A stored page's body, with its placeholders: the deflated parts are a deflate stream of it once each
+    piece is its placeholder again (a token is as long as its placeholder, so every copy still fits)."""
+    if "body" in entry:
+        return zlib.decompress(entry["body"])
+    pieces = {_TOKEN: _PLACEHOLDER_BYTES, CART_COUNT_PLACEHOLDER: _CART_COUNT_BYTES}
+    return zlib.decompress(stored_stream(entry["deflated"], pieces), wbits=-15)
 
 
 def _chooser(request: HttpRequest):
