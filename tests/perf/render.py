@@ -249,12 +249,12 @@ def profile(url: str, signed_in: bool, requests: int) -> None:
     from django.test import Client
 
     client = shopper_client() if signed_in else Client(HTTP_HOST="127.0.0.1")
-    for _ in range(3):
-        client.get(url)
+    for _ in range(3):  # with --page-cache, the requests profiled are hits
+        client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(requests):
-        client.get(url)
+        client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")  # as a browser asks: compressed if allowed
     profiler.disable()
     stats = pstats.Stats(profiler).strip_dirs()
     stats.sort_stats("cumulative").print_stats(45)
