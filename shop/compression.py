@@ -57,10 +57,16 @@ def view_match(request: HttpRequest) -> ResolverMatch | None:
     return getattr(request, _MATCH_ATTRIBUTE)
 
 
+# Set by the signed-in shoppers' page cache when it found the shopper signed in without reading their row.
+SIGN_IN_CHECKED = "_page_cache_signed_in"
+
+
 def _signed_in(request: HttpRequest) -> bool:
     # No `user`: the guests' page cache answered before the auth middleware ran, and it serves
     # guests only (a signed-in shopper's note says "personal"). Reading the session here would
-    # cost the query that cache exists to save.
+    # cost the query that cache exists to save; so would reading the user row after the other one.
+    if getattr(request, SIGN_IN_CHECKED, None) is not None:
+        return True
     user = getattr(request, "user", None)
     return user is not None and user.is_authenticated
 

@@ -71,25 +71,29 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, get_user_model
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 
+from django.utils.crypto import constant_time_compare
 from django.utils.html import escape
 
 from checkout.cart import SessionCart, cart_for_request
 from core.pagecache import (
     SHARED_PAGE_ATTRIBUTE,
     VERSION_KEY,
+    SIGN_IN_GENERATION_SECONDS,
     personal_key,
     product_version_key,
     products_shown,
+    sign_in_keys,
     store_budget_take,
     ttl,
 )
 from core.slots import EMAIL_PLACEHOLDER, SHARING_ATTRIBUTE, Slot, fill, slots_of
-from shop.compression import compress_from_parts, deflate_parts, stored_stream, view_match
+from shop.compression import SIGN_IN_CHECKED, compress_from_parts, deflate_parts, stored_stream, view_match
 from storefront.selectors import review_of, user_can_review, wishlist_ids
 
 # The htmx request headers shared views read (core.htmx.is_fragment_request), as django-htmx
@@ -318,9 +322,7 @@ class _PageCache:
         if slots:
             content = fill(content, slots, _chooser(request))
         if _EMAIL_BYTES in content:
-            user = getattr(request, "user", None)
-            email = user.email if user is not None and user.is_authenticated else ""
-            content = content.replace(_EMAIL_BYTES, escape(email).encode())
+            content = content.replace(_EMAIL_BYTES, escape(_shopper_email(request)).encode())
         has_token = _PLACEHOLDER_BYTES in content
         if has_token:
             fills[_TOKEN] = get_token(request).encode()  # masked anew for every response
@@ -365,7 +367,7 @@ def _body_of(entry: dict) -> bytes:
 def _chooser(request: HttpRequest):
     """Which form of each slot this visitor sees (core/slots.py): their hearts (from their cached
     personal state) and their call to review (asked only when the page has one)."""
-    user = request.user
+    user = _shopper(request)
 
     def choose(item: Slot) -> str | None:
         if item.kind == "wish":
@@ -421,14 +423,20 @@ class MemberPageCacheMiddleware(_PageCache):
     audience = MEMBERS
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (not ttl() or request.method not in ("GET", "HEAD") or not request.user.is_authenticated
+        if (not ttl() or request.method not in ("GET", "HEAD")
                 or getattr(request, _CANDIDATE, False) or not getattr(request, "_page_cache_shared", False)):
             return self.get_response(request)
-        if request.COOKIES.get(getattr(settings, "MESSAGES_COOKIE_NAME", "messages")) or (
-                MESSAGES_SESSION_KEY in request.session):
+        session = request.session
+        user_id = session.get(AUTH_SESSION_KEY)
+        if user_id is None or MESSAGES_SESSION_KEY in session or request.COOKIES.get(
+                getattr(settings, "MESSAGES_COOKIE_NAME", "messages")):
             return self.get_response(request)
-        key, personal = _key(request, MEMBERS), personal_key(request.user.pk)
-        entry, found = _lookup(key, personal)
+        key, personal = _key(request, MEMBERS), personal_key(user_id)
+        checked, generation = sign_in_keys(user_id)
+        entry, found = _lookup(key, personal, checked, generation)
+        if not _sign_in_holds(request, found.get(checked), found.get(generation)):
+            if not _sign_in_check(request, checked, generation, found.get(generation)):
+                return self.get_response(request)  # not signed in after all (Django has signed them out)
         request._page_cache_personal = found.get(personal)
         if entry is not None:
             return self._serve(request, entry)
@@ -436,6 +444,62 @@ class MemberPageCacheMiddleware(_PageCache):
 
     def _cart_count(self, request: HttpRequest) -> int:
         return _personal(request)["cart"]
+
+
+# A signed-in shopper's sign-in, checked without reading their row. Django's authentication reads the user row
+# on every request to check that the session still holds (the user exists and is active, and the session's
+# hash of their password matches the row's). On a page-cache hit the page needs nothing else from that row, so
+# the check is made from what was last checked of the row (`sign_in_keys`: its hash, its email address), read
+# with the page. What was checked is stored only from Django's own check, and under the row's generation
+# (core.pagecache.forget_sign_in: a new one on every save or delete of the row, now and after commit), read
+# before the row was: so a change of password, a deactivation or a new address makes it stale at once, and a
+# check made from the row as it was before a change cannot be stored as current. The session itself is still
+# read from the database on every request, so a sign-out holds at once. (A bulk UPDATE of users would send no
+# signal; nothing in the shop makes one, and what was checked lives SHOP_PAGE_CACHE_SECONDS at most.)
+_CHECKED_ATTRIBUTE = SIGN_IN_CHECKED
+
+
+def _sign_in_holds(request: HttpRequest, checked: dict | None, generation) -> bool:
+    session = request.session
+    if (checked is None or generation is None or checked["generation"] != generation
+            or session.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS
+            or not constant_time_compare(checked["hash"], session.get(HASH_SESSION_KEY) or "")):
+        return False
+    setattr(request, _CHECKED_ATTRIBUTE, checked)
+    return True
+
+
+def _sign_in_check(request: HttpRequest, checked_key: str, generation_key: str, generation) -> bool:
+    """Django's own check (it reads the row, and signs the shopper out when it no longer holds); what it found is
+    stored for the next hits, under the generation read before the row was."""
+    fresh = "_cached_user" not in request.__dict__  # the row is read after the generation, not before
+    if generation is None:
+        generation = time.time_ns()
+        fresh = fresh and cache.add(generation_key, generation, timeout=SIGN_IN_GENERATION_SECONDS)
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if fresh:
+        cache.set(checked_key, {"generation": generation, "hash": user.get_session_auth_hash(), "email": user.email},
+                  timeout=ttl())
+    return True
+
+
+def _shopper(request: HttpRequest):
+    """The signed-in shopper as the hit needs them: `request.user`, or, when their sign-in was checked without
+    reading their row, a user that is only their id (for queries that filter on it)."""
+    if getattr(request, _CHECKED_ATTRIBUTE, None) is not None and "_cached_user" not in request.__dict__:
+        model = get_user_model()
+        return model(pk=model._meta.pk.to_python(request.session[AUTH_SESSION_KEY]))
+    return request.user
+
+
+def _shopper_email(request: HttpRequest) -> str:
+    checked = getattr(request, _CHECKED_ATTRIBUTE, None)
+    if checked is not None:
+        return checked["email"]
+    user = getattr(request, "user", None)
+    return user.email if user is not None and user.is_authenticated else ""
 
 
 def _personal(request: HttpRequest) -> dict:
