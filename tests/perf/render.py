@@ -48,6 +48,8 @@ sys.path.insert(0, str(ROOT))
 from tests.perf.load import PY, RESULTS, prepare, server_env  # noqa: E402
 
 DB_NAME = "shop_listing_perf"
+# What a page is asked for with, as a browser asks (compressed if allowed); --plain: none, as tests/perf/load.py asks.
+ACCEPT_ENCODING = "gzip, deflate, br"
 SHOPPER_EMAIL = "render-bench@example.com"
 
 
@@ -203,7 +205,7 @@ def measure(client, meter: Meter, url: str, requests: int, warmup: int) -> dict:
                 response = client.post(path, {"variant": adding[i], "quantity": 1}, HTTP_HX_REQUEST="true",
                                        HTTP_ACCEPT_ENCODING="gzip, deflate, br")
             else:
-                response = client.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+                response = client.get(path, HTTP_ACCEPT_ENCODING=ACCEPT_ENCODING)
             total, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         assert response.status_code == 200, (url, response.status_code)
         if i >= warmup:
@@ -250,11 +252,11 @@ def profile(url: str, signed_in: bool, requests: int) -> None:
 
     client = shopper_client() if signed_in else Client(HTTP_HOST="127.0.0.1")
     for _ in range(3):  # with --page-cache, the requests profiled are hits
-        client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        client.get(url, HTTP_ACCEPT_ENCODING=ACCEPT_ENCODING)
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(requests):
-        client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")  # as a browser asks: compressed if allowed
+        client.get(url, HTTP_ACCEPT_ENCODING=ACCEPT_ENCODING)
     profiler.disable()
     stats = pstats.Stats(profiler).strip_dirs()
     stats.sort_stats("cumulative").print_stats(45)
@@ -283,7 +285,12 @@ def main() -> None:
                         help="page cache on: catalog pages after the warm-up are hits (default 0: every page rendered)")
     parser.add_argument("--profile", default="", metavar="URL", help="print a cProfile of this page instead")
     parser.add_argument("--signed-in", action="store_true", help="with --profile: as the signed-in shopper")
+    parser.add_argument("--plain", action="store_true",
+                        help="GET pages without Accept-Encoding (as tests/perf/load.py does): nothing is gzipped")
     args = parser.parse_args()
+    if args.plain:
+        global ACCEPT_ENCODING
+        ACCEPT_ENCODING = ""
 
     if args.prepare or args.reseed:
         prepare(args.reseed, args.db)
