@@ -180,7 +180,8 @@ def _user_row_changed(sender, instance, **kwargs) -> None:
     forget_sign_in(instance.pk)
 
 
-# Every save or delete of a user row, wherever it happens (a view, the admin, a shell, a worker): the model is
-# named by the setting, not imported. A bulk UPDATE of users sends no signal; see shop/pagecache.py.
+# Every save or delete of a user row, wherever it happens (a view, the admin, a shell, a worker: every process
+# imports this module at start-up, through storefront's signals); the model is named by the setting, not
+# imported. A bulk UPDATE of users sends no signal; see shop/pagecache.py.
 post_save.connect(_user_row_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="pagecache-user-saved")
 post_delete.connect(_user_row_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="pagecache-user-deleted")

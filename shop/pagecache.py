@@ -12,8 +12,9 @@ review and their email address in the back-in-stock form: the token, the count
 and the address are rendered as placeholders, the hearts and the review call as
 slots (core/slots.py), and all are filled in for each visitor (a guest's cart
 count from a signed note, or else their session row: sessions live in the
-database only). Everything else
-(cart, checkout, orders, accounts, admin, webhook, every POST, anyone with a
+database only; a signed-in shopper's session row always, and their user row only
+when what was last checked of it may have changed: see "A signed-in shopper's
+sign-in" below). Everything else (cart, checkout, orders, accounts, admin, webhook, every POST, anyone with a
 message to see) goes through Django untouched.
 
 The key: a page is stored under its view's canonical query string, not the URL as
@@ -33,8 +34,9 @@ as django-htmx reads them ("true" or not): HX-Request and
 HX-History-Restore-Request; a view that reads another header must mark the
 responses that depend on it private.
 
-What is stored: the status, the headers and the body (zlib-compressed: a quarter
-to a ninth of the HTML) of a 200 response that set no cookie and is not marked
+What is stored: the status, the headers and the body (a guest's page as its deflate
+stream made ahead, so that a hit is gzipped without compressing the page again:
+shop/compression.py; any other zlib-compressed: a quarter to a ninth of the HTML) of a 200 response that set no cookie and is not marked
 private/no-store, if the cache's memory budget (`store_budget_take`,
 SHOP_PAGE_CACHE_MAX_MB per SHOP_PAGE_CACHE_SECONDS) has room for it: a flood of
 distinct valid URLs (random searches) can hold at most twice that budget.
@@ -76,15 +78,14 @@ from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware, get_token
-
 from django.utils.crypto import constant_time_compare
 from django.utils.html import escape
 
 from checkout.cart import SessionCart, cart_for_request
 from core.pagecache import (
     SHARED_PAGE_ATTRIBUTE,
-    VERSION_KEY,
     SIGN_IN_GENERATION_SECONDS,
+    VERSION_KEY,
     personal_key,
     product_version_key,
     products_shown,
