@@ -299,8 +299,9 @@ class _PageCache:
                 "headers": [(k, v) for k, v in response.items() if k.lower() != "content-length"],
             } | body, timeout=ttl())
             response["X-Page-Cache"] = "miss"
-        # Whatever happened, a page rendered with placeholders still gets the real values.
-        return self._personalised(request, response, slots_of(request))
+        # Whatever happened, a page rendered with placeholders still gets the real values (and is gzipped, if
+        # at all, from the parts just made).
+        return self._personalised(request, response, slots_of(request), (body or {}).get("deflated"))
 
     def _serve(self, request: HttpRequest, entry: dict) -> HttpResponse:
         response = HttpResponse(_body_of(entry), status=entry["status"])

@@ -134,6 +134,9 @@ def test_a_guests_hit_is_gzipped_from_its_stored_parts_and_is_the_page_byte_for_
     pages = ["/", shelf.get_absolute_url(), reverse("storefront:search") + "?q=mug", mug.get_absolute_url()]
     for url in pages:
         miss = Client().get(url)  # rendered, sent as it is
+        assert miss["X-Page-Cache"] == "miss" and "Content-Encoding" not in miss
+        again = Client().get(url.replace("?", "?utm_source=mail&") if "?" in url else url + "?utm_source=x", **GZIP)
+        assert again["X-Page-Cache"] == "hit" and again["Content-Encoding"] == "gzip"
         shopper = Client(enforce_csrf_checks=True)
         if url == pages[-1]:  # a guest with a cart: their count in the badge
             shopper.get(url)
@@ -158,6 +161,15 @@ def test_a_guests_hit_is_gzipped_from_its_stored_parts_and_is_the_page_byte_for_
         assert TOKEN_HEADER.search(first)[1] != TOKEN_HEADER.search(second)[1]
         # ... and is sent as it is, never compressed together with the page (BREACH): its bytes are on the wire.
         assert TOKEN_HEADER.search(first)[1].encode() in hits[0].content
+
+
+def test_a_guests_miss_is_gzipped_from_the_parts_it_stores(shelf, settings):
+    settings.SHOP_PAGE_CACHE_SECONDS = 60
+    url = shelf.get_absolute_url()
+    miss = Client().get(url, **GZIP)
+    plain = Client().get(url)
+    assert miss["X-Page-Cache"] == "miss" and miss["Content-Encoding"] == "gzip" and plain["X-Page-Cache"] == "hit"
+    assert _tokens_aside(gzip.decompress(miss.content).decode()) == _tokens_aside(plain.content.decode())
 
 
 def test_a_gzipped_hit_carries_a_working_token_and_random_padding(shelf, settings):
