@@ -17,6 +17,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import QueryDict
 
 VERSION_KEY = "pagecache:version"
@@ -166,3 +167,31 @@ def cached_for_catalog(name: str, build: Callable[[], str], *, seconds: int | No
     if store_budget_take(len(text.encode())):
         cache.set(key, (version, text), timeout=seconds)
     return text
+
+
+def sign_in_keys(user_id) -> tuple[str, str]:
+    """Where the page cache keeps what it checked of a signed-in shopper's row (their sign-in, see
+    shop/pagecache.py), and that row's generation: a new one whenever the row changes."""
+    return f"pagecache:signin:{user_id}", f"pagecache:signin-gen:{user_id}"
+
+
+def forget_sign_in(user_id) -> None:
+    """The shopper's row changed or went (a new password, deactivated, a new email address): what the page
+    cache checked of it no longer holds, now and once the current transaction commits. A new generation
+    rather than a delete, so a check made from the row as it was cannot be stored over it."""
+    generation = sign_in_keys(user_id)[1]
+    _now_and_after_commit(lambda: cache.set(generation, time.time_ns(), timeout=SIGN_IN_GENERATION_SECONDS))
+
+
+SIGN_IN_GENERATION_SECONDS = 24 * 3600  # once it is gone, every check made under it is stale anyway
+
+
+def _user_row_changed(sender, instance, **kwargs) -> None:
+    forget_sign_in(instance.pk)
+
+
+# Every save or delete of a user row, wherever it happens (a view, the admin, a shell, a worker: every process
+# imports this module at start-up, through storefront's signals); the model is named by the setting, not
+# imported. A bulk UPDATE of users sends no signal; see shop/pagecache.py.
+post_save.connect(_user_row_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="pagecache-user-saved")
+post_delete.connect(_user_row_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="pagecache-user-deleted")

@@ -12,8 +12,9 @@ review and their email address in the back-in-stock form: the token, the count
 and the address are rendered as placeholders, the hearts and the review call as
 slots (core/slots.py), and all are filled in for each visitor (a guest's cart
 count from a signed note, or else their session row: sessions live in the
-database only). Everything else
-(cart, checkout, orders, accounts, admin, webhook, every POST, anyone with a
+database only; a signed-in shopper's session row always, and their user row only
+when what was last checked of it may have changed: see "A signed-in shopper's
+sign-in" below). Everything else (cart, checkout, orders, accounts, admin, webhook, every POST, anyone with a
 message to see) goes through Django untouched.
 
 The key: a page is stored under its view's canonical query string, not the URL as
@@ -33,8 +34,9 @@ as django-htmx reads them ("true" or not): HX-Request and
 HX-History-Restore-Request; a view that reads another header must mark the
 responses that depend on it private.
 
-What is stored: the status, the headers and the body (zlib-compressed: a quarter
-to a ninth of the HTML) of a 200 response that set no cookie and is not marked
+What is stored: the status, the headers and the body (a guest's page as its deflate
+stream made ahead, so that a hit is gzipped without compressing the page again:
+shop/compression.py; any other zlib-compressed: a quarter to a ninth of the HTML) of a 200 response that set no cookie and is not marked
 private/no-store, if the cache's memory budget (`store_budget_take`,
 SHOP_PAGE_CACHE_MAX_MB per SHOP_PAGE_CACHE_SECONDS) has room for it: a flood of
 distinct valid URLs (random searches) can hold at most twice that budget.
@@ -71,32 +73,37 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, get_user_model
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware, get_token
-from django.urls import Resolver404, resolve
-
+from django.utils.crypto import constant_time_compare
 from django.utils.html import escape
 
 from checkout.cart import SessionCart, cart_for_request
 from core.pagecache import (
     SHARED_PAGE_ATTRIBUTE,
+    SIGN_IN_GENERATION_SECONDS,
     VERSION_KEY,
     personal_key,
     product_version_key,
     products_shown,
+    sign_in_keys,
     store_budget_take,
     ttl,
 )
 from core.slots import EMAIL_PLACEHOLDER, SHARING_ATTRIBUTE, Slot, fill, slots_of
+from shop.compression import SIGN_IN_CHECKED, compress_from_parts, deflate_parts, stored_stream, view_match
 from storefront.selectors import review_of, user_can_review, wishlist_ids
 
 # The htmx request headers shared views read (core.htmx.is_fragment_request), as django-htmx
 # reads them: "true" or not. They are part of the key; no other header is.
 HTMX_FLAGS = ("HTTP_HX_REQUEST", "HTTP_HX_HISTORY_RESTORE_REQUEST")
-# Entries under this prefix hold compressed bodies (the uncompressed ones were under "pagecache:page:").
-PAGE_KEY = "pagecache:zpage:"
+# Entries under this prefix hold a guest's page as deflated parts or another page zlib-compressed (entries of
+# earlier forms, which processes of an earlier release may still read and write, are under "pagecache:page:"
+# and "pagecache:zpage:").
+PAGE_KEY = "pagecache:dpage:"
 # A response that varies on anything else is not stored: the key would not capture it.
 # (Cookie: the only cookie-dependent part of a stored page is the CSRF token, replaced per visitor.)
 KNOWN_VARY = frozenset({"cookie", "hx-request", "accept-encoding"})
@@ -192,15 +199,14 @@ def guest_note_write(request: HttpRequest, response: HttpResponse) -> None:
 
 def _declared_query(request: HttpRequest) -> Callable[[QueryDict], dict[str, str]] | None:
     """The `query` the request's view declared with `@shared_page`, or None for any other view."""
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    return getattr(match.func, SHARED_PAGE_ATTRIBUTE, None)
+    match = view_match(request)
+    return None if match is None else getattr(match.func, SHARED_PAGE_ATTRIBUTE, None)
 
 
 def canonicalise(request: HttpRequest, query: Callable[[QueryDict], dict[str, str]]) -> None:
     """Leave `request` with only the query string its view reads, in canonical form."""
+    if not request.META.get("QUERY_STRING"):
+        return  # nothing to read: every parameter has its default, which `query` leaves out (tested)
     canonical = urlencode(query(request.GET))
     if canonical != request.META.get("QUERY_STRING", ""):
         request.META["QUERY_STRING"] = canonical  # what get_full_path() and build_absolute_uri() read
@@ -275,14 +281,15 @@ class _PageCache:
         response = self.get_response(request)
         if response.streaming:
             return response
-        body = zlib.compress(response.content) if _storable(request, response, self.audience) else None
+        storable = _storable(request, response, self.audience)
+        body = _stored_body(response.content, slots_of(request)) if storable else None
         ids = sorted(products_shown(request)) if body is not None else []
         shown = cache.get_many([product_version_key(pk) for pk in ids]) if ids else {}
         # A product changed while this page was being rendered (e.g. the worker added a picture's
         # renditions): the page may show it as it was, so it is not stored under the new version.
         # (Versions are time.time_ns() of the change, see core.pagecache.bump_product_versions.)
         changed_meanwhile = any(isinstance(v, int) and v >= started for v in shown.values())
-        if body is not None and not changed_meanwhile and store_budget_take(len(body)):
+        if body is not None and not changed_meanwhile and store_budget_take(_size(body)):
             _guess_shown(key, ids)
             cache.set(key, {
                 "version": version_of_catalog,
@@ -290,48 +297,79 @@ class _PageCache:
                 "slots": slots_of(request),
                 "status": response.status_code,
                 "headers": [(k, v) for k, v in response.items() if k.lower() != "content-length"],
-                "body": body,
-            }, timeout=ttl())
+            } | body, timeout=ttl())
             response["X-Page-Cache"] = "miss"
-        # Whatever happened, a page rendered with placeholders still gets the real values.
-        return self._personalised(request, response, slots_of(request))
+        # Whatever happened, a page rendered with placeholders still gets the real values (and is gzipped, if
+        # at all, from the parts just made).
+        return self._personalised(request, response, slots_of(request), (body or {}).get("deflated"))
 
     def _serve(self, request: HttpRequest, entry: dict) -> HttpResponse:
-        response = HttpResponse(zlib.decompress(entry["body"]), status=entry["status"])
+        response = HttpResponse(_body_of(entry), status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
         response["X-Page-Cache"] = "hit"
         # The cookie as CsrfViewMiddleware would read it for a rendered page.
         self.csrf.process_request(request)
-        return self._personalised(request, response, entry["slots"])
+        return self._personalised(request, response, entry["slots"], entry.get("deflated"))
 
     def _cart_count(self, request: HttpRequest) -> int:
         raise NotImplementedError
 
-    def _personalised(self, request: HttpRequest, response: HttpResponse, slots: dict[str, Slot]) -> HttpResponse:
-        content = response.content
+    def _personalised(self, request: HttpRequest, response: HttpResponse, slots: dict[str, Slot],
+                      deflated: list[bytes | str] | None = None) -> HttpResponse:
+        content, fills = response.content, {}
         if _CART_COUNT_BYTES in content:
-            content = content.replace(_CART_COUNT_BYTES, str(self._cart_count(request)).encode())
+            fills[CART_COUNT_PLACEHOLDER] = str(self._cart_count(request)).encode()
+            content = content.replace(_CART_COUNT_BYTES, fills[CART_COUNT_PLACEHOLDER])
         if slots:
             content = fill(content, slots, _chooser(request))
         if _EMAIL_BYTES in content:
-            user = getattr(request, "user", None)
-            email = user.email if user is not None and user.is_authenticated else ""
-            content = content.replace(_EMAIL_BYTES, escape(email).encode())
+            content = content.replace(_EMAIL_BYTES, escape(_shopper_email(request)).encode())
         has_token = _PLACEHOLDER_BYTES in content
         if has_token:
-            content = content.replace(_PLACEHOLDER_BYTES, get_token(request).encode())
-        response.content = content
-        response["Content-Length"] = str(len(content))
+            fills[_TOKEN] = get_token(request).encode()  # masked anew for every response
+            content = content.replace(_PLACEHOLDER_BYTES, fills[_TOKEN])
+        if deflated is not None:  # gzipped here, if at all, from the parts deflated when it was stored
+            compress_from_parts(request, response, deflated, fills, content)
+        else:
+            response.content = content
+        response["Content-Length"] = str(len(response.content))
         if has_token:  # sets the csrftoken cookie when the visitor has none (and adds Vary: Cookie)
             self.csrf.process_response(request, response)
         return response
 
 
+_TOKEN = "token"  # the CSRF token's name in a page's deflated parts
+
+
+def _stored_body(content: bytes, slots: dict[str, Slot]) -> dict:
+    """How a page's body is stored: its deflate stream made ahead, with the places of the CSRF token and
+    the cart count (shop/compression.py), when those are its only personal pieces (a guest's page), so
+    that a hit is gzipped without compressing the page again; else zlib-compressed."""
+    if not slots and _EMAIL_BYTES not in content:
+        deflated = deflate_parts(content, _PLACEHOLDER_BYTES, {_CART_COUNT_BYTES: CART_COUNT_PLACEHOLDER}, _TOKEN)
+        if deflated is not None:
+            return {"deflated": deflated}
+    return {"body": zlib.compress(content)}
+
+
+def _size(body: dict) -> int:
+    return len(body["body"]) if "body" in body else sum(len(part) for part in body["deflated"])
+
+
+def _body_of(entry: dict) -> bytes:
+    """A stored page's body, with its placeholders: the deflated parts are a deflate stream of it once each
+    piece is its placeholder again (a token is as long as its placeholder, so every copy still fits)."""
+    if "body" in entry:
+        return zlib.decompress(entry["body"])
+    pieces = {_TOKEN: _PLACEHOLDER_BYTES, CART_COUNT_PLACEHOLDER: _CART_COUNT_BYTES}
+    return zlib.decompress(stored_stream(entry["deflated"], pieces), wbits=-15)
+
+
 def _chooser(request: HttpRequest):
     """Which form of each slot this visitor sees (core/slots.py): their hearts (from their cached
     personal state) and their call to review (asked only when the page has one)."""
-    user = request.user
+    user = _shopper(request)
 
     def choose(item: Slot) -> str | None:
         if item.kind == "wish":
@@ -387,14 +425,20 @@ class MemberPageCacheMiddleware(_PageCache):
     audience = MEMBERS
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (not ttl() or request.method not in ("GET", "HEAD") or not request.user.is_authenticated
+        if (not ttl() or request.method not in ("GET", "HEAD")
                 or getattr(request, _CANDIDATE, False) or not getattr(request, "_page_cache_shared", False)):
             return self.get_response(request)
-        if request.COOKIES.get(getattr(settings, "MESSAGES_COOKIE_NAME", "messages")) or (
-                MESSAGES_SESSION_KEY in request.session):
+        session = request.session
+        user_id = session.get(AUTH_SESSION_KEY)
+        if user_id is None or MESSAGES_SESSION_KEY in session or request.COOKIES.get(
+                getattr(settings, "MESSAGES_COOKIE_NAME", "messages")):
             return self.get_response(request)
-        key, personal = _key(request, MEMBERS), personal_key(request.user.pk)
-        entry, found = _lookup(key, personal)
+        key, personal = _key(request, MEMBERS), personal_key(user_id)
+        checked, generation = sign_in_keys(user_id)
+        entry, found = _lookup(key, personal, checked, generation)
+        if not _sign_in_holds(request, found.get(checked), found.get(generation)):
+            if not _sign_in_check(request, checked, generation, found.get(generation)):
+                return self.get_response(request)  # not signed in after all (Django has signed them out)
         request._page_cache_personal = found.get(personal)
         if entry is not None:
             return self._serve(request, entry)
@@ -402,6 +446,62 @@ class MemberPageCacheMiddleware(_PageCache):
 
     def _cart_count(self, request: HttpRequest) -> int:
         return _personal(request)["cart"]
+
+
+# A signed-in shopper's sign-in, checked without reading their row. Django's authentication reads the user row
+# on every request to check that the session still holds (the user exists and is active, and the session's
+# hash of their password matches the row's). On a page-cache hit the page needs nothing else from that row, so
+# the check is made from what was last checked of the row (`sign_in_keys`: its hash, its email address), read
+# with the page. What was checked is stored only from Django's own check, and under the row's generation
+# (core.pagecache.forget_sign_in: a new one on every save or delete of the row, now and after commit), read
+# before the row was: so a change of password, a deactivation or a new address makes it stale at once, and a
+# check made from the row as it was before a change cannot be stored as current. The session itself is still
+# read from the database on every request, so a sign-out holds at once. (A bulk UPDATE of users would send no
+# signal; nothing in the shop makes one, and what was checked lives SHOP_PAGE_CACHE_SECONDS at most.)
+_CHECKED_ATTRIBUTE = SIGN_IN_CHECKED
+
+
+def _sign_in_holds(request: HttpRequest, checked: dict | None, generation) -> bool:
+    session = request.session
+    if (checked is None or generation is None or checked["generation"] != generation
+            or session.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS
+            or not constant_time_compare(checked["hash"], session.get(HASH_SESSION_KEY) or "")):
+        return False
+    setattr(request, _CHECKED_ATTRIBUTE, checked)
+    return True
+
+
+def _sign_in_check(request: HttpRequest, checked_key: str, generation_key: str, generation) -> bool:
+    """Django's own check (it reads the row, and signs the shopper out when it no longer holds); what it found is
+    stored for the next hits, under the generation read before the row was."""
+    fresh = "_cached_user" not in request.__dict__  # the row is read after the generation, not before
+    if generation is None:
+        generation = time.time_ns()
+        fresh = fresh and cache.add(generation_key, generation, timeout=SIGN_IN_GENERATION_SECONDS)
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if fresh:
+        cache.set(checked_key, {"generation": generation, "hash": user.get_session_auth_hash(), "email": user.email},
+                  timeout=ttl())
+    return True
+
+
+def _shopper(request: HttpRequest):
+    """The signed-in shopper as the hit needs them: `request.user`, or, when their sign-in was checked without
+    reading their row, a user that is only their id (for queries that filter on it)."""
+    if getattr(request, _CHECKED_ATTRIBUTE, None) is not None and "_cached_user" not in request.__dict__:
+        model = get_user_model()
+        return model(pk=model._meta.pk.to_python(request.session[AUTH_SESSION_KEY]))
+    return request.user
+
+
+def _shopper_email(request: HttpRequest) -> str:
+    checked = getattr(request, _CHECKED_ATTRIBUTE, None)
+    if checked is not None:
+        return checked["email"]
+    user = getattr(request, "user", None)
+    return user.email if user is not None and user.is_authenticated else ""
 
 
 def _personal(request: HttpRequest) -> dict:

@@ -364,7 +364,7 @@ def main() -> None:
         import redis
 
         store = redis.Redis.from_url(REDIS_URL)
-        books["page_cache_entries"] = sum(1 for _ in store.scan_iter("*pagecache:zpage:*", count=1000))
+        books["page_cache_entries"] = sum(1 for _ in store.scan_iter("*pagecache:dpage:*", count=1000))
         books["redis_used_memory_mb"] = round(store.info("memory")["used_memory"] / 2**20, 1)
     finally:
         web.terminate()

@@ -52,6 +52,8 @@ sys.path.insert(0, str(ROOT))
 from tests.perf.load import PY, RESULTS, prepare, server_env  # noqa: E402
 
 DB_NAME = "shop_listing_perf"
+# What a page is asked for with, as a browser asks (compressed if allowed); --plain: none, as tests/perf/load.py asks.
+ACCEPT_ENCODING = "gzip, deflate, br"
 SHOPPER_EMAIL = "render-bench@example.com"
 
 
@@ -208,7 +210,7 @@ def measure(client, meter: Meter, url: str, requests: int, warmup: int) -> dict:
                 response = client.post(path, f"variant={adding[i]}&quantity=1", content_type=FORM,
                                        HTTP_HX_REQUEST="true", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
             else:
-                response = client.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+                response = client.get(path, HTTP_ACCEPT_ENCODING=ACCEPT_ENCODING)
             total, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         assert response.status_code == 200, (url, response.status_code)
         if i >= warmup:
@@ -267,8 +269,8 @@ def profile(url: str, signed_in: bool, requests: int) -> None:
             assert response.status_code == 200, response.status_code
     else:
         def request():
-            client.get(url)
-    for _ in range(3):
+            client.get(url, HTTP_ACCEPT_ENCODING=ACCEPT_ENCODING)
+    for _ in range(3):  # with --page-cache, the requests profiled are hits
         request()
     profiler = cProfile.Profile()
     profiler.enable()
@@ -303,7 +305,12 @@ def main() -> None:
     parser.add_argument("--profile", default="", metavar="URL",
                         help="print a cProfile of this page (or add-to-cart) instead")
     parser.add_argument("--signed-in", action="store_true", help="with --profile: as the signed-in shopper")
+    parser.add_argument("--plain", action="store_true",
+                        help="GET pages without Accept-Encoding (as tests/perf/load.py does): nothing is gzipped")
     args = parser.parse_args()
+    if args.plain:
+        global ACCEPT_ENCODING
+        ACCEPT_ENCODING = ""
 
     if args.prepare or args.reseed:
         prepare(args.reseed, args.db)
