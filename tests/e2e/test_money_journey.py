@@ -44,8 +44,9 @@ def _address(page, *, javascript: bool):
     page.get_by_label(re.compile("^(ZIP code|Postal code)")).fill("95814")
     page.get_by_label("Country").select_option("US")
     if javascript:
-        # The country's states, methods and totals arrive by htmx; choose the state once they have.
-        page.wait_for_function("() => !document.querySelector('.htmx-request')")
+        # The country's states, methods and totals arrive by htmx; choose the state once they have been swapped
+        # in and settled (a state chosen between the answer and its swap would be replaced by the swap).
+        expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
     else:
         page.get_by_role("button", name="Update shipping options").click()
     state = page.get_by_label("State / province")
