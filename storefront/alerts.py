@@ -146,7 +146,7 @@ def _email_context(alert: StockAlert) -> dict:
 
 
 def _email_to_outbox(*, sender, kind: str, to: str, subject: str, template: str, context: dict,
-                      headers: dict | None = None) -> None:
+                     headers: dict | None = None) -> None:
     """Hand an email to the outbox through the `email_queue` hook, in the caller's transaction.
 
     Exactly one receiver must take it: with none (checkout not installed) the email would be dropped,
