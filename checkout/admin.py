@@ -337,7 +337,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", ("created", admin.DateFieldListFilter)]
     search_fields = ["to", "subject", "order__number"]
     readonly_fields = ["order", "kind", "to", "subject", "status", "attempts", "last_error", "created", "sent_at",
-                       "preview", "body_text"]
+                       "preview", "body_text", "headers"]
     fields = readonly_fields
     actions = ["resend"]
     list_select_related = ["order"]

@@ -6,9 +6,10 @@ from django.dispatch import receiver
 
 from checkout.models import ShippingMethod, ShippingWeightBand, ShippingZone, TaxRate
 from checkout.selectors import user_bought_product
+from checkout.services.outbox import email_queue_message
 from core.pagecache import bump_pricing_version
-from storefront.hooks import review_eligibility
-from storefront.models import Product
+from storefront.hooks import email_queue, review_eligibility
+from storefront.models import Product, StockAlert, Variant
 
 
 @receiver(review_eligibility, sender=Product)
@@ -28,3 +29,11 @@ def forget_cached_quotes(sender, **kwargs) -> None:
 for _model in PRICING_MODELS:
     post_save.connect(forget_cached_quotes, sender=_model, dispatch_uid=f"quotes-save-{_model.__name__}")
     post_delete.connect(forget_cached_quotes, sender=_model, dispatch_uid=f"quotes-delete-{_model.__name__}")
+
+
+@receiver(email_queue, sender=StockAlert)
+@receiver(email_queue, sender=Variant)
+def storefront_email_to_outbox(sender, kind: str, to: str, subject: str, text: str, html: str,
+                               headers: dict[str, str], **kwargs) -> int:
+    # The storefront's stock emails go out like every other: an outbox row in the caller's transaction.
+    return email_queue_message(kind=kind, to=to, subject=subject, text=text, html=html, headers=headers).pk

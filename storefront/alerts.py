@@ -1,9 +1,13 @@
 """Emails about stock: "back in stock" to shoppers who asked, the daily low-stock digest to staff.
 
-A guest's alert is double opt-in: signing up writes an unconfirmed alert and sends one confirmation
-email (the alert row is its outbox: `confirmation_sent_at` is claimed with a conditional update);
-only confirmed alerts are emailed on restock. Every alert email carries a one-click unsubscribe link.
-Links are signed (django.core.signing) with the alert's id; nothing secret is stored.
+A guest's alert is double opt-in: signing up writes an unconfirmed alert and queues one confirmation
+email in the same transaction (`confirmation_sent_at` says when); only confirmed alerts are emailed on
+restock. Every alert email carries a one-click unsubscribe link. Links are signed (django.core.signing)
+with the alert's id; nothing secret is stored.
+
+Every email here goes through the shop's outbox (the `email_queue` hook; checkout's receiver writes the
+row in the caller's transaction, a task sends it after the commit, a periodic sweep sends what the queue
+missed): it is written with its cause, so a rollback takes it away and a commit never loses it.
 """
 
 from __future__ import annotations
@@ -15,17 +19,16 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from huey.contrib.djhuey import db_task
 
 from core.http import absolute_url
 from storefront.errors import StorefrontError
+from storefront.hooks import email_queue
 from storefront.models import StockAlert, Variant
 from storefront.stock import low_stock_variants
 
@@ -69,9 +72,9 @@ def stock_alert_subscribe(*, variant_id: int, email: str, user=None) -> bool:
             if verified:
                 alert.confirmed_at = now
             elif alert.confirmation_sent_at is None or alert.confirmation_sent_at < now - CONFIRM_MAX_AGE:
-                alert.confirmation_sent_at = None  # owed: the task claims it
-                alert_id = alert.pk
-                transaction.on_commit(lambda: send_stock_alert_confirmation(alert_id), robust=True)
+                alert.variant = variant
+                _confirmation_queue(alert)
+                alert.confirmation_sent_at = now
         alert.save(update_fields=["notified_at", "confirmed_at", "confirmation_sent_at"])
     return verified
 
@@ -82,40 +85,18 @@ def _is_verified_address(*, user, email: str) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
-@db_task(retries=6, retry_delay=15, retry_backoff=2)
-def send_stock_alert_confirmation(alert_id: int) -> None:
-    stock_alert_confirmation_send(alert_id=alert_id)
-
-
-def stock_alert_confirmation_send(*, alert_id: int) -> bool:
-    """Send an alert's confirmation email, at most once per claim. True if this call sent it.
-
-    The claim is a conditional update of `confirmation_sent_at` (null → now): a second task, or a
-    second sign-up while this one is queued, finds nothing to claim. A failed send gives the claim
-    back and raises, so the task retries.
-    """
-    now = timezone.now()
-    claimed = StockAlert.objects.filter(
-        pk=alert_id, confirmed_at__isnull=True, confirmation_sent_at__isnull=True
-    ).update(confirmation_sent_at=now)
-    if not claimed:
-        return False
-    alert = StockAlert.objects.select_related("variant__product").get(pk=alert_id)
+def _confirmation_queue(alert: StockAlert) -> None:
+    """Queue the alert's confirmation email (in the caller's transaction, which holds the alert's lock)."""
     context = _email_context(alert) | {
         "confirm_url": absolute_url(reverse("storefront:stock_alert_confirm",
                                             args=[signing.dumps(alert.pk, salt=_CONFIRM_SALT)])),
         "days": CONFIRM_MAX_AGE.days,
     }
-    message = _alert_email(
-        alert, context, subject=f"{settings.SHOP_NAME}: confirm your back-in-stock alert for {alert.variant.product.name}",
+    _alert_email_queue(
+        alert, context, kind="stock_alert_confirm",
+        subject=f"{settings.SHOP_NAME}: confirm your back-in-stock alert for {alert.variant.product.name}",
         template="emails/stock_alert_confirm",
     )
-    try:
-        message.send()
-    except Exception:
-        StockAlert.objects.filter(pk=alert_id, confirmation_sent_at=now).update(confirmation_sent_at=None)
-        raise
-    return True
 
 
 def stock_alert_for_link(*, token: str, purpose: str) -> StockAlert | None:
@@ -164,25 +145,39 @@ def _email_context(alert: StockAlert) -> dict:
             "unsubscribe_url": stock_alert_unsubscribe_url(alert)}
 
 
-def _alert_email(alert: StockAlert, context: dict, *, subject: str, template: str) -> EmailMultiAlternatives:
+def _email_to_outbox(*, sender, kind: str, to: str, subject: str, template: str, context: dict,
+                     headers: dict | None = None) -> None:
+    """Hand an email to the outbox through the `email_queue` hook, in the caller's transaction.
+
+    Exactly one receiver must take it: with none (checkout not installed) the email would be dropped,
+    and with two it would be sent twice, so either raises and the caller's change rolls back with it.
+    """
+    answers = email_queue.send(
+        sender=sender, kind=kind, to=to, subject=subject, text=render_to_string(f"{template}.txt", context),
+        html=render_to_string(f"{template}.html", context), headers=headers or {},
+    )
+    taken = [answer for _receiver, answer in answers if answer is not None]
+    if len(taken) != 1:
+        raise ImproperlyConfigured(
+            f"{len(taken)} receivers queued the {kind} email to {to}; exactly one (checkout's outbox) must."
+        )
+
+
+def _alert_email_queue(alert: StockAlert, context: dict, *, kind: str, subject: str, template: str) -> None:
     """An alert email with its unsubscribe link in the body and in the headers (RFC 8058 one-click)."""
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[alert.email],
+    _email_to_outbox(
+        sender=StockAlert, kind=kind, to=alert.email, subject=subject, template=template, context=context,
         headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>",
                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    return message
 
 
 def stock_alerts_send(*, variant_id: int) -> int:
-    """Email everyone waiting for this variant who confirmed, each once. Returns how many were sent.
+    """Email everyone waiting for this variant who confirmed, each once. Returns how many were queued.
 
-    Each alert is locked, sent and marked in one transaction, so a retry or a second
-    worker never sends it twice; a failed send rolls back only that alert's mark.
+    Each alert is locked, marked notified and its email written into the outbox in one transaction,
+    so a retry or a second worker never queues it twice and a crash never loses one; the outbox
+    sends it after the commit (and retries a failed send).
     """
     variant = Variant.objects.select_related("product").filter(pk=variant_id).first()
     if variant is None or variant.stock <= 0 or not variant.purchasable:
@@ -204,20 +199,23 @@ def stock_alerts_send(*, variant_id: int) -> int:
             if alert is None:
                 continue
             alert.variant = variant
-            message = _alert_email(
-                alert, _email_context(alert) | {"url": url},
+            alert.notified_at = timezone.now()
+            alert.save(update_fields=["notified_at"])
+            _alert_email_queue(
+                alert, _email_context(alert) | {"url": url}, kind="back_in_stock",
                 subject=f"{settings.SHOP_NAME}: {variant.product.name} is back in stock",
                 template="emails/back_in_stock",
             )
-            alert.notified_at = timezone.now()
-            alert.save(update_fields=["notified_at"])
-            message.send()
         sent += 1
     return sent
 
 
 def low_stock_digest_send() -> int:
-    """The daily digest to staff: every active variant at or below its threshold. Returns how many."""
+    """The daily digest to staff: every active variant at or below its threshold. Returns how many.
+
+    One outbox row per staff address (nobody sees the others' addresses; one refusal holds up no one),
+    all written in one transaction.
+    """
     variants = list(low_stock_variants())
     if not variants:
         return 0
@@ -229,12 +227,9 @@ def low_stock_digest_send() -> int:
         return 0
     context = {"variants": variants, "shop_name": settings.SHOP_NAME,
                "admin_url": absolute_url("/admin/storefront/variant/?stock_level=low")}
-    message = EmailMultiAlternatives(
-        subject=f"{settings.SHOP_NAME}: {len(variants)} item{'s' if len(variants) != 1 else ''} running low",
-        body=render_to_string("emails/low_stock.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=recipients,
-    )
-    message.attach_alternative(render_to_string("emails/low_stock.html", context), "text/html")
-    message.send()
+    subject = f"{settings.SHOP_NAME}: {len(variants)} item{'s' if len(variants) != 1 else ''} running low"
+    with transaction.atomic():
+        for recipient in dict.fromkeys(recipients):
+            _email_to_outbox(sender=Variant, kind="low_stock", to=recipient, subject=subject,
+                              template="emails/low_stock", context=context)
     return len(variants)

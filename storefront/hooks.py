@@ -8,3 +8,8 @@ from django.dispatch import Signal
 # Sent (sender=Product, user=..., product_id=...) to ask whether a signed-in shopper may
 # review a product. A receiver returns True when they may (checkout: they bought it).
 review_eligibility = Signal()
+
+# Sent (sender=StockAlert for an alert's emails, Variant for the staff's low-stock digest; kind=..., to=...,
+# subject=..., text=..., html=..., headers={...}) inside the caller's transaction to queue an email. The one
+# receiver (checkout: its outbox) writes it in that transaction, to be sent after the commit, and returns its id.
+email_queue = Signal()

@@ -279,7 +279,7 @@ class StockAlert(models.Model):
     """A shopper asked "email me when it is back": one row per variant and address, notified once.
 
     Only a confirmed alert is emailed on restock: a guest confirms through the link in the one
-    confirmation email (`confirmation_sent_at` is its claim, the row its outbox); a signed-in shopper
+    confirmation email (`confirmation_sent_at`: when it was queued in the outbox); a signed-in shopper
     asking for their own verified address is confirmed at once. Unsubscribing deletes the row.
     """
 

@@ -6,7 +6,7 @@ from checkout.models.orders import Order
 
 
 class OutboxEmail(models.Model):
-    """A customer email, written in the same transaction as the change that causes it.
+    """An email (to a customer, a shopper, staff), written in the same transaction as the change that causes it.
 
     A huey task sends it; a periodic sweep re-sends rows left queued (say, Redis
     was down when they were written). A row is claimed (queued → sending) with a
@@ -23,6 +23,10 @@ class OutboxEmail(models.Model):
         OUT_OF_STOCK = "out_of_stock", "Paid, waiting for stock"
         # Sign-up confirmations, password resets and allauth's other mails (accounts/adapter.py).
         ACCOUNT = "account", "Account"
+        # The storefront's stock emails (storefront/alerts.py, through the storefront.hooks.email_queue hook).
+        STOCK_ALERT_CONFIRM = "stock_alert_confirm", "Back-in-stock alert: confirm"
+        BACK_IN_STOCK = "back_in_stock", "Back in stock"
+        LOW_STOCK = "low_stock", "Low-stock digest (staff)"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -36,6 +40,8 @@ class OutboxEmail(models.Model):
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField()
+    # Extra headers the message carries (an alert email's List-Unsubscribe and List-Unsubscribe-Post).
+    headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -57,10 +57,13 @@ def _body_gone(email: OutboxEmail) -> dict:
     return {"body_text": ACCOUNT_BODY_GONE, "body_html": f"<p>{ACCOUNT_BODY_GONE}</p>"}
 
 
-def email_queue_message(*, kind: str, to: str, subject: str, text: str, html: str) -> OutboxEmail:
-    """Write an email that is about no order (an account's confirmation link, a password reset)
-    into the outbox; it is sent after the caller's transaction commits, like every customer email."""
-    email = OutboxEmail.objects.create(kind=kind, to=to, subject=subject, body_text=text, body_html=html)
+def email_queue_message(*, kind: str, to: str, subject: str, text: str, html: str,
+                        headers: dict[str, str] | None = None) -> OutboxEmail:
+    """Write an email that is about no order (an account's confirmation link, a password reset, a
+    back-in-stock alert, the staff's low-stock digest) into the outbox, with any extra headers it
+    carries; it is sent after the caller's transaction commits, like every customer email."""
+    email = OutboxEmail.objects.create(kind=OutboxEmail.Kind(kind), to=to, subject=subject, body_text=text,
+                                       body_html=html, headers=headers or {})
     _email_enqueue_after_commit(email.pk)
     return email
 
@@ -103,7 +106,8 @@ def email_send(*, email_id: int) -> bool:
         return False
     email = OutboxEmail.objects.get(pk=email_id)
     message = EmailMultiAlternatives(
-        subject=email.subject, body=email.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
+        subject=email.subject, body=email.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to],
+        headers=email.headers,
     )
     message.attach_alternative(email.body_html, "text/html")
     try:

@@ -158,6 +158,26 @@ def test_outbox_preview_and_resend(admin_client, paid_order, mailoutbox, django_
     assert OutboxEmail.objects.filter(order=paid_order, kind="receipt").count() == 1
 
 
+def test_a_stock_email_about_no_order_is_listed_shown_and_resent_by_staff(admin_client, mailoutbox,
+                                                                            django_capture_on_commit_callbacks):
+    from checkout.services.outbox import email_queue_message
+
+    email = email_queue_message(kind=OutboxEmail.Kind.BACK_IN_STOCK, to="ada@example.com",
+                                subject="Wool Throw is back in stock", text="It is back.", html="<p>It is back.</p>",
+                                headers={"List-Unsubscribe": "<https://shop.example.com/alerts/unsubscribe/abc/>"})
+    OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxEmail.Status.FAILED, last_error="SMTPDataError")
+    listing = admin_client.get(reverse("admin:checkout_outboxemail_changelist") + "?kind__exact=back_in_stock")
+    assert "ada@example.com" in listing.content.decode() and "Back in stock" in listing.content.decode()
+    page = admin_client.get(reverse("admin:checkout_outboxemail_change", args=[email.pk])).content.decode()
+    assert "It is back." in page and "/alerts/unsubscribe/abc/" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:checkout_outboxemail_changelist"),
+                          {"action": "resend", "_selected_action": [email.pk]})
+    [sent] = mailoutbox
+    assert sent.to == ["ada@example.com"] and sent.extra_headers["List-Unsubscribe"].endswith("/abc/>")
+    assert OutboxEmail.objects.get(pk=email.pk).status == OutboxEmail.Status.SENT
+
+
 def test_non_staff_cannot_reach_order_actions(client, paid_order):
     shopper = factories.user()
     client.force_login(shopper)

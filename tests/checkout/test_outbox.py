@@ -187,6 +187,8 @@ def test_every_customer_email_renders_in_html_and_text():
     for kind in OutboxEmail.Kind.values:
         if kind == OutboxEmail.Kind.ACCOUNT:
             continue  # allauth's mails, about no order: tests/accounts/test_emails.py
+        if kind in (OutboxEmail.Kind.STOCK_ALERT_CONFIRM, OutboxEmail.Kind.BACK_IN_STOCK, OutboxEmail.Kind.LOW_STOCK):
+            continue  # the storefront's stock emails, about no order: tests/storefront/test_alerts.py
         email = OutboxEmail(order=order, kind=kind)
         from checkout.emails import render_customer_email
 
@@ -286,3 +288,28 @@ def test_an_account_email_that_fails_for_good_keeps_no_sign_in_link_and_is_not_r
     with pytest.raises(CheckoutError, match="ask for a new one"):
         email_resend(email=email)
     assert smtp_server.received() == []
+
+
+def test_an_emails_extra_headers_arrive_at_the_smtp_server_and_a_staff_resend_keeps_them(
+        smtp_server, huey_schedule, django_capture_on_commit_callbacks):
+    from checkout.services.outbox import email_queue_message
+
+    headers = {"List-Unsubscribe": "<https://shop.example.com/alerts/unsubscribe/abc/>",
+               "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    smtp_server.refuse("rcpt", "550 5.1.1 No such user here")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        email = email_queue_message(kind=OutboxEmail.Kind.BACK_IN_STOCK, to="ada@example.com",
+                                    subject="Wool Throw is back in stock", text="It is back.",
+                                    html="<p>It is back.</p>", headers=headers)
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.FAILED and email.body_text == "It is back."  # no sign-in link: kept
+    smtp_server.reset()
+    with django_capture_on_commit_callbacks(execute=True):
+        email_resend(email=email)  # staff, after checking the address
+    [received] = smtp_server.received()
+    assert received.rcpt_tos == ["ada@example.com"]
+    assert received.message["List-Unsubscribe"] == headers["List-Unsubscribe"]
+    assert received.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert received.message.get_body(preferencelist=("plain",)).get_content().strip() == "It is back."
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.SENT and email.headers == headers

@@ -7,12 +7,17 @@ import time
 import pytest
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from storefront.alerts import stock_alert_confirmation_send, stock_alert_subscribe, stock_alerts_send
+from checkout.models import OutboxEmail
+from checkout.services.outbox import outbox_sweep
+from checkout.signals import storefront_email_to_outbox
+from storefront.alerts import low_stock_digest_send, stock_alert_subscribe, stock_alerts_send
 from storefront.errors import StorefrontError
+from storefront.hooks import email_queue
 from storefront.models import StockAlert, Variant
 from storefront.stock import stock_adjust
 from tests import factories
@@ -157,7 +162,7 @@ def test_a_pending_confirmation_is_sent_again_only_after_its_link_expired(mailou
     with django_capture_on_commit_callbacks(execute=True):
         stock_alert_subscribe(variant_id=variant.pk, email="ada@example.com")
     assert len(mailoutbox) == 2
-    assert stock_alert_confirmation_send(alert_id=StockAlert.objects.get().pk) is False  # claimed: never twice
+    assert OutboxEmail.objects.filter(kind=OutboxEmail.Kind.STOCK_ALERT_CONFIRM).count() == 2  # one row each
 
 
 def test_the_confirm_link_confirms_on_post_and_refuses_expired_or_tampered_links(
@@ -282,3 +287,78 @@ def test_thirty_strangers_addresses_get_no_restock_email(client, mailoutbox, dja
     with django_capture_on_commit_callbacks(execute=True):
         _restock(variant)
     assert len(mailoutbox) == confirmations  # and not one back-in-stock email
+
+
+# --- Through the outbox ----------------------------------------------------------------------------------
+
+
+def _left_queued():
+    """Rows written while the queue was down: no task ran after the commit; the sweep's wait is over."""
+    OutboxEmail.objects.update(updated=timezone.now() - timezone.timedelta(minutes=5))
+
+
+def test_the_confirmation_is_an_outbox_row_written_with_the_alert_and_the_sweep_sends_it_if_the_queue_missed_it(
+        mailoutbox):
+    variant = factories.variant(stock=0, name="Wool Throw")
+    stock_alert_subscribe(variant_id=variant.pk, email="ada@example.com")  # its after-commit enqueue never ran
+    alert = StockAlert.objects.get()
+    row = OutboxEmail.objects.get()
+    assert (row.kind, row.to, row.status) == (OutboxEmail.Kind.STOCK_ALERT_CONFIRM, "ada@example.com", "queued")
+    assert alert.confirmation_sent_at is not None and mailoutbox == []
+    assert row.get_kind_display() == "Back-in-stock alert: confirm"
+    stock_alert_subscribe(variant_id=variant.pk, email="ada@example.com")  # asked again meanwhile: no second row
+    assert OutboxEmail.objects.count() == 1
+    _left_queued()
+    assert outbox_sweep() == 1
+    assert outbox_sweep() == 0
+    [confirmation] = mailoutbox
+    assert confirmation.to == ["ada@example.com"] and "Wool Throw" in confirmation.subject
+    unsubscribe = _link(confirmation, "unsubscribe")
+    assert confirmation.extra_headers["List-Unsubscribe"].endswith(f"{unsubscribe}>")
+    assert confirmation.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/alerts/confirm/" in confirmation.alternatives[0][0]
+
+
+def test_a_back_in_stock_email_is_written_with_the_alerts_notified_mark_and_swept_if_the_queue_missed_it(
+        mailoutbox):
+    variant = factories.variant(stock=0, name="Wool Throw")
+    _confirmed(variant, "ada@example.com")
+    OutboxEmail.objects.all().delete()  # the confirmation, not what this test is about
+    Variant.objects.filter(pk=variant.pk).update(stock=4)
+    assert stock_alerts_send(variant_id=variant.pk) == 1
+    assert stock_alerts_send(variant_id=variant.pk) == 0  # a retry: the mark and the row came together
+    row = OutboxEmail.objects.get()
+    assert (row.kind, row.to) == (OutboxEmail.Kind.BACK_IN_STOCK, "ada@example.com")
+    assert row.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert StockAlert.objects.get().notified_at is not None
+    _left_queued()
+    assert outbox_sweep() == 1
+    [restocked] = mailoutbox
+    assert "Wool Throw is back in stock" in restocked.subject
+    assert restocked.extra_headers["List-Unsubscribe"].endswith(f"{_link(restocked, 'unsubscribe')}>")
+
+
+def test_without_a_receiver_for_the_email_hook_the_storefront_raises_and_changes_nothing(mailoutbox, settings):
+    settings.SHOP_STAFF_EMAILS = ["warehouse@example.com"]
+    waiting = factories.variant(stock=0)
+    _confirmed(waiting, "bob@example.com")
+    OutboxEmail.objects.all().delete()
+    sold_out = factories.variant(stock=0)
+    assert email_queue.disconnect(storefront_email_to_outbox, sender=StockAlert)
+    assert email_queue.disconnect(storefront_email_to_outbox, sender=Variant)
+    try:
+        with pytest.raises(ImproperlyConfigured, match="exactly one"):
+            stock_alert_subscribe(variant_id=sold_out.pk, email="ada@example.com")
+        assert not StockAlert.objects.filter(email="ada@example.com").exists()  # the sign-up rolled back with it
+        Variant.objects.filter(pk=waiting.pk).update(stock=4)
+        with pytest.raises(ImproperlyConfigured):
+            stock_alerts_send(variant_id=waiting.pk)
+        assert StockAlert.objects.get(email="bob@example.com").notified_at is None  # still owed its email
+        Variant.objects.filter(pk=waiting.pk).update(stock=1, low_stock_threshold=3)
+        with pytest.raises(ImproperlyConfigured):
+            low_stock_digest_send()
+    finally:
+        email_queue.connect(storefront_email_to_outbox, sender=StockAlert)
+        email_queue.connect(storefront_email_to_outbox, sender=Variant)
+    assert OutboxEmail.objects.count() == 0 and mailoutbox == []
+    assert stock_alerts_send(variant_id=waiting.pk) == 1  # connected again: Bob's email is queued

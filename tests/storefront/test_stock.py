@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from checkout.models import OutboxEmail
 from checkout.services.orders import order_place
 from storefront import alerts
 from storefront.errors import StorefrontError
@@ -49,7 +50,8 @@ def test_a_sale_while_staff_edit_the_form_is_not_undone(admin_client):
     assert StockMovement.objects.get().actor.is_staff
 
 
-def test_low_stock_on_the_dashboard_and_in_the_daily_digest(admin_client, mailoutbox, settings):
+def test_low_stock_on_the_dashboard_and_in_the_daily_digest(admin_client, mailoutbox, settings,
+                                                            django_capture_on_commit_callbacks):
     settings.SHOP_STAFF_EMAILS = ["warehouse@example.com"]
     low = factories.variant(stock=2, name="Nearly Gone")
     factories.variant(stock=50, name="Plenty")
@@ -58,7 +60,8 @@ def test_low_stock_on_the_dashboard_and_in_the_daily_digest(admin_client, mailou
     assert "Low stock" in html and "Nearly Gone" in html and "Plenty" not in html
     listing = admin_client.get(reverse("admin:storefront_variant_changelist") + "?stock_level=low").content.decode()
     assert low.sku in listing
-    assert alerts.low_stock_digest_send() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alerts.low_stock_digest_send() == 1
     digest = mailoutbox[-1]
     assert digest.to == ["warehouse@example.com"] and "Nearly Gone" in digest.body and "1 item" in digest.subject
 
@@ -66,4 +69,24 @@ def test_low_stock_on_the_dashboard_and_in_the_daily_digest(admin_client, mailou
 def test_no_digest_when_nothing_is_low(mailoutbox):
     factories.variant(stock=50)
     assert alerts.low_stock_digest_send() == 0
-    assert mailoutbox == []
+    assert mailoutbox == [] and not OutboxEmail.objects.exists()
+
+
+def test_the_digest_is_one_outbox_row_per_staff_address(mailoutbox, settings, django_capture_on_commit_callbacks):
+    settings.SHOP_STAFF_EMAILS = ["warehouse@example.com", "owner@example.com", "warehouse@example.com"]
+    low = factories.variant(stock=1, name="Nearly Gone")
+    Variant.objects.filter(pk=low.pk).update(low_stock_threshold=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alerts.low_stock_digest_send() == 1
+    rows = OutboxEmail.objects.order_by("to")
+    assert [(row.kind, row.to, row.status) for row in rows] == [
+        ("low_stock", "owner@example.com", "sent"), ("low_stock", "warehouse@example.com", "sent")]
+    assert sorted(message.to for message in mailoutbox) == [["owner@example.com"], ["warehouse@example.com"]]
+    assert all("Nearly Gone" in message.body and "Nearly Gone" in message.alternatives[0][0] for message in mailoutbox)
+    # Without staff addresses in the settings, every active staff member with an address gets one.
+    settings.SHOP_STAFF_EMAILS = []
+    factories.user(email="keeper@example.com", is_staff=True)
+    factories.user(email="shopper@example.com")
+    OutboxEmail.objects.all().delete()
+    alerts.low_stock_digest_send()
+    assert list(OutboxEmail.objects.values_list("to", flat=True)) == ["keeper@example.com"]
