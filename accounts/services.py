@@ -82,6 +82,7 @@ def orders_claim(*, user, email: str) -> int:
     """Link every guest order placed with a verified `email` to `user`. Returns how many."""
     claimed = Order.objects.filter(user__isnull=True, email__iexact=email.strip()).update(user=user)
     if claimed:
+        forget_personal(user.pk)  # what they may review, on cached pages
         logger.info("User %s claimed %d guest order(s) placed with a verified email", user.pk, claimed)
     return claimed
 

@@ -42,6 +42,15 @@ def orders_pending_of_cart(*, number: str | None, user) -> list[Order]:
                 .order_by("created"))
 
 
+def products_bought(*, user) -> set[int]:
+    """The products of every paid order of this user (`user_bought_product` for all products at once)."""
+    if not user.is_authenticated:
+        return set()
+    return set(OrderLine.objects.filter(
+        order__user=user, order__status__in=BOUGHT_STATUSES, order__payment_state__in=BOUGHT_PAYMENT_STATES,
+    ).values_list("variant__product_id", flat=True).distinct())
+
+
 def user_bought_product(*, user, product_id: int) -> bool:
     """A paid order of this user has a line for one of the product's variants."""
     if not user.is_authenticated:

@@ -134,12 +134,18 @@ def personal_key(user_id: int) -> str:
     return f"pagecache:personal:{user_id}"
 
 
+def personal_review_key(user_id: int) -> str:
+    """Where the page cache keeps which products a signed-in shopper may review, and which they have reviewed
+    (apart from their cart and wishlist: it is read from the database only for pages with a call to review)."""
+    return f"pagecache:personal-review:{user_id}"
+
+
 def forget_personal(user_id: int) -> None:
-    """The shopper's cart or wishlist changed: their cached badge and hearts are read afresh, now and
-    once the current transaction commits. (A cache: if Redis drops the delete, they are at most
-    SHOP_PAGE_CACHE_SECONDS old, and the cart page itself always reads the database.)"""
-    key = personal_key(user_id)
-    _now_and_after_commit(lambda: cache.delete(key))
+    """The shopper's cart, wishlist, orders or reviews changed: their cached badge, hearts and calls to review
+    are read afresh, now and once the current transaction commits. (A cache: if Redis drops the delete, they are
+    at most SHOP_PAGE_CACHE_SECONDS old, and the cart page itself always reads the database.)"""
+    keys = [personal_key(user_id), personal_review_key(user_id)]
+    _now_and_after_commit(lambda: cache.delete_many(keys))
 
 
 def page_shows(request, product_ids) -> None:

@@ -87,6 +87,7 @@ from core.pagecache import (
     SIGN_IN_GENERATION_SECONDS,
     VERSION_KEY,
     personal_key,
+    personal_review_key,
     product_version_key,
     products_shown,
     sign_in_keys,
@@ -95,7 +96,7 @@ from core.pagecache import (
 )
 from core.slots import EMAIL_PLACEHOLDER, SHARING_ATTRIBUTE, Slot, fill, slots_of
 from shop.compression import SIGN_IN_CHECKED, compress_from_parts, deflate_parts, stored_stream, view_match
-from storefront.selectors import review_of, user_can_review, wishlist_ids
+from storefront.selectors import reviewable_product_ids, reviewed_product_ids, wishlist_ids
 
 # The htmx request headers shared views read (core.htmx.is_fragment_request), as django-htmx
 # reads them: "true" or not. They are part of the key; no other header is.
@@ -369,15 +370,12 @@ def _body_of(entry: dict) -> bytes:
 def _chooser(request: HttpRequest):
     """Which form of each slot this visitor sees (core/slots.py): their hearts (from their cached
     personal state) and their call to review (asked only when the page has one)."""
-    user = _shopper(request)
 
     def choose(item: Slot) -> str | None:
         if item.kind == "wish":
             return "saved" if item.key in _personal(request)["wish"] else None
         if item.kind == "review":
-            if not user_can_review(user=user, product_id=int(item.key)):
-                return None
-            return "edit" if review_of(user=user, product=int(item.key)) else "write"
+            return _reviews(request).get(item.key)
         return None
 
     return choose
@@ -433,13 +431,14 @@ class MemberPageCacheMiddleware(_PageCache):
         if user_id is None or MESSAGES_SESSION_KEY in session or request.COOKIES.get(
                 getattr(settings, "MESSAGES_COOKIE_NAME", "messages")):
             return self.get_response(request)
-        key, personal = _key(request, MEMBERS), personal_key(user_id)
+        key, personal, reviews = _key(request, MEMBERS), personal_key(user_id), personal_review_key(user_id)
         checked, generation = sign_in_keys(user_id)
-        entry, found = _lookup(key, personal, checked, generation)
+        entry, found = _lookup(key, personal, reviews, checked, generation)
         if not _sign_in_holds(request, found.get(checked), found.get(generation)):
             if not _sign_in_check(request, checked, generation, found.get(generation)):
                 return self.get_response(request)  # not signed in after all (Django has signed them out)
         request._page_cache_personal = found.get(personal)
+        request._page_cache_reviews = found.get(reviews)
         if entry is not None:
             return self._serve(request, entry)
         return self._render_and_store(request, key, found.get(VERSION_KEY))
@@ -502,6 +501,21 @@ def _shopper_email(request: HttpRequest) -> str:
         return checked["email"]
     user = getattr(request, "user", None)
     return user.email if user is not None and user.is_authenticated else ""
+
+
+def _reviews(request: HttpRequest) -> dict[str, str]:
+    """{product id: "write" or "edit"} for every product the shopper may review (`user_can_review` for all of
+    them at once), kept in the cache (read with the page) once a page with a call to review asked for it; dropped
+    with their personal state whenever one of their orders or reviews changes (checkout/signals.py,
+    storefront/signals.py, and a guest order claimed at sign-in: core.pagecache.forget_personal)."""
+    state = getattr(request, "_page_cache_reviews", None)
+    if state is None:
+        user = _shopper(request)
+        reviewed = reviewed_product_ids(user=user)
+        state = {str(pk): "edit" if pk in reviewed else "write" for pk in reviewable_product_ids(user=user)}
+        cache.set(personal_review_key(user.pk), state, timeout=ttl())
+        request._page_cache_reviews = state
+    return state
 
 
 def _personal(request: HttpRequest) -> dict:

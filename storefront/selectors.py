@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storefront.catalog import product_cards, with_card_data
-from storefront.hooks import review_eligibility
+from storefront.hooks import review_eligibility, reviewable_products
 from storefront.models import Product, Review, WishlistItem
 
 
@@ -20,6 +20,24 @@ def user_can_review(*, user, product_id: int) -> bool:
         return False
     answers = review_eligibility.send(sender=Product, user=user, product_id=product_id)
     return any(answer is True for _, answer in answers)
+
+
+def reviewable_product_ids(*, user) -> set[int]:
+    """Every product the shopper may review (`user_can_review`'s answer for all of them at once), from the
+    receivers of `reviewable_products`."""
+    if not user.is_authenticated:
+        return set()
+    ids: set[int] = set()
+    for _, answer in reviewable_products.send(sender=Product, user=user):
+        ids |= set(answer or ())
+    return ids
+
+
+def reviewed_product_ids(*, user) -> set[int]:
+    """The products the shopper has reviewed (shown or hidden: "Edit your review")."""
+    if not user.is_authenticated:
+        return set()
+    return set(Review.objects.filter(user=user).values_list("product_id", flat=True))
 
 
 def review_of(*, user, product: Product) -> Review | None:

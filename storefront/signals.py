@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from core.pagecache import bump_catalog_version, bump_product_versions
+from core.pagecache import bump_catalog_version, bump_product_versions, forget_personal
 from storefront.catalog import CATEGORY_TREE_KEY, category_tree_forget
 from storefront.images import image_files_forget
 from storefront.pages import PAGE_LINKS_KEY
@@ -60,6 +60,13 @@ def forget_cached_pages(sender, **kwargs) -> None:
 for _model in CATALOG_MODELS:
     post_save.connect(forget_cached_pages, sender=_model, dispatch_uid=f"pagecache-save-{_model.__name__}")
     post_delete.connect(forget_cached_pages, sender=_model, dispatch_uid=f"pagecache-delete-{_model.__name__}")
+
+
+@receiver([post_save, post_delete], sender=Review)
+def forget_reviewer_state(sender, instance, **kwargs) -> None:
+    """The reviewer's "Write a review" turns to "Edit your review" (or back) on their cached pages."""
+    if instance.user_id:
+        forget_personal(instance.user_id)
 
 
 @receiver(post_delete, sender=ProductImage)

@@ -216,6 +216,68 @@ def test_only_the_shopper_who_bought_it_is_asked_to_review_it_on_the_shared_page
     assert "Sign in to write a review" in Client().get(mug.get_absolute_url()).content.decode()
 
 
+def _review_call(html: str) -> str:
+    for text in ("Edit your review", "Write a review"):
+        if f">{text}</a>" in html:
+            return text
+    return ""
+
+
+def test_the_call_to_review_on_cached_pages_follows_the_shoppers_orders_and_reviews_on_the_next_hit(
+        django_assert_num_queries):
+    from accounts.services import orders_claim
+
+    mug, lamp = factories.product(name="Stoneware Mug", stock=5), factories.product(name="Brass Lamp", stock=5)
+    shopper = factories.user(email="ada@example.com")
+    browser = Client()
+    browser.force_login(shopper)
+    mug_url, lamp_url = mug.get_absolute_url(), lamp.get_absolute_url()
+    for _ in range(2):
+        assert _review_call(browser.get(mug_url).content.decode()) == ""
+    # Once known, what they may review comes with the page: the session is the hit's only query.
+    with django_assert_num_queries(1):
+        page = browser.get(mug_url)
+    assert _cache_state(page) == "hit" and _review_call(page.content.decode()) == ""
+    order = factories.paid_order(user=shopper, variant=mug.variants.get(), status="pending_payment")
+    assert _review_call(browser.get(mug_url).content.decode()) == ""  # not paid: not bought
+    order.status, order.payment_state = "paid", "paid"
+    order.save(update_fields=["status", "payment_state"])  # as the webhook's fulfilment saves it
+    page = browser.get(mug_url)
+    assert _cache_state(page) == "hit" and _review_call(page.content.decode()) == "Write a review"
+    review = factories.review(product_obj=mug, user_obj=shopper, rating=4)
+    assert _review_call(browser.get(mug_url).content.decode()) == "Edit your review"
+    review.delete()
+    assert _review_call(browser.get(mug_url).content.decode()) == "Write a review"
+    # A guest order placed with their address, claimed at sign-in (an UPDATE, no save signal).
+    guest = factories.user(email="guest-holder@example.com")
+    factories.paid_order(user=guest, variant=lamp.variants.get())
+    assert _review_call(browser.get(lamp_url).content.decode()) == ""
+    from checkout.models import Order
+    Order.objects.filter(user=guest).update(user=None, email="ada@example.com")
+    assert orders_claim(user=shopper, email="ada@example.com") == 1
+    assert _review_call(browser.get(lamp_url).content.decode()) == "Write a review"
+    # Refunded in full: no longer bought.
+    claimed = Order.objects.get(user=shopper, lines__variant__product=lamp)
+    claimed.payment_state = "refunded"
+    claimed.save(update_fields=["payment_state"])
+    assert _review_call(browser.get(lamp_url).content.decode()) == ""
+
+
+def test_what_a_shopper_may_review_agrees_product_by_product_with_user_can_review():
+    from storefront.selectors import reviewable_product_ids, user_can_review
+
+    products = [factories.product(name=f"Thing {n}", stock=5) for n in range(5)]
+    shopper = factories.user()
+    factories.paid_order(user=shopper, variant=products[0].variants.get())
+    factories.paid_order(user=shopper, variant=products[1].variants.get(), status="shipped")
+    factories.paid_order(user=shopper, variant=products[2].variants.get(), status="cancelled")
+    factories.paid_order(user=shopper, variant=products[3].variants.get(), status="pending_payment")
+    factories.paid_order(user=factories.user(), variant=products[4].variants.get())
+    reviewable = reviewable_product_ids(user=shopper)
+    assert reviewable == {products[0].pk, products[1].pk}
+    assert all((p.pk in reviewable) == user_can_review(user=shopper, product_id=p.pk) for p in products)
+
+
 # --------------------------------------------------------------------------
 # A signed-in shopper's sign-in, checked on a hit without reading their row
 # --------------------------------------------------------------------------
@@ -503,9 +565,9 @@ def test_a_guest_with_a_cart_is_served_without_reading_their_session(client, dja
     client.get(url)
     page = client.get(url)
     assert "My orders" in page.content.decode() and _cache_state(page) == "hit"
-    # The session (once) and whether they bought it (the review link); their sign-in (checked without their
-    # row), cart count and wishlist come from the cache with the page.
-    with django_assert_num_queries(2):
+    # The session (once); their sign-in (checked without their row), cart count, wishlist and what they may
+    # review come from the cache with the page.
+    with django_assert_num_queries(1):
         client.get(url)
 
 
