@@ -1,7 +1,7 @@
 """Load test: the shop under gunicorn on PostgreSQL with the 10,000-product catalog.
 
     .venv/bin/python tests/perf/load.py [--requests 2000] [--seconds 20] [--concurrency 16] [--reseed]
-        [--page-cache-seconds 60] [--only "category;product, signed in"]
+        [--page-cache-seconds 60] [--only "category;product, signed in"] [--accept-encoding ""]
 
 What it does, all on 127.0.0.1:
 
@@ -20,6 +20,10 @@ What it does, all on 127.0.0.1:
    wishlist and a cart, signed in through a real session row).
    Cart changes and orders are limited per client address (SHOP_CART_RATE_LIMIT); every
    connection here comes from 127.0.0.1, so the limits are raised for the run.
+   Every request says `Accept-Encoding: gzip, deflate, br`, as every browser does, so pages come
+   compressed where the shop compresses them (shop/compression.py); `--accept-encoding ""` asks
+   without it, as runs before 2026-12-03 18:40 did (their tables say so). The "KB" column is the
+   mean size of a response's body as sent.
 
 Results: a table on stdout and tests/perf/results/load-<timestamp>.json (git-ignored).
 Not part of the pytest suite.
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import json
 import os
 import platform
@@ -132,6 +137,9 @@ async def fetch_once(port: int, path: str) -> int:
 # --------------------------------------------------------------------------
 
 
+ACCEPT_ENCODING = "gzip, deflate, br"  # what Chromium and Firefox send; --accept-encoding changes it
+
+
 @dataclass
 class Connection:
     port: int
@@ -140,11 +148,14 @@ class Connection:
     writer: asyncio.StreamWriter | None = None
 
     async def request(self, method: str, path: str, headers: dict[str, str] | None = None,
-                      body: bytes = b"") -> tuple[int, bytes]:
+                      body: bytes = b"", decode: bool = False) -> tuple[int, bytes]:
+        """(status, body as sent); with `decode`, a gzipped body is decompressed (to read a token from it)."""
         for attempt in (1, 2):
             if self.writer is None:
                 self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
             lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+            if ACCEPT_ENCODING:
+                lines.append(f"Accept-Encoding: {ACCEPT_ENCODING}")
             if self.cookies:
                 lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
             for k, v in (headers or {}).items():
@@ -161,7 +172,7 @@ class Connection:
                     raise
                 continue
             status = int(head.split(b" ", 2)[1])
-            length, close = 0, False
+            length, close, gzipped = 0, False, False
             for line in head.decode("latin-1").split("\r\n")[1:]:
                 name, _, value = line.partition(":")
                 name, value = name.strip().lower(), value.strip()
@@ -169,13 +180,15 @@ class Connection:
                     length = int(value)
                 elif name == "connection" and value.lower() == "close":
                     close = True
+                elif name == "content-encoding" and value.lower() == "gzip":
+                    gzipped = True
                 elif name == "set-cookie":
                     key, _, rest = value.partition("=")
                     self.cookies[key] = rest.split(";", 1)[0]
             payload = await self.reader.readexactly(length) if length else b""
             if close:
                 self.close()
-            return status, payload
+            return status, gzip.decompress(payload) if decode and gzipped else payload
         raise ConnectionError("unreachable")
 
     def close(self) -> None:
@@ -200,16 +213,17 @@ async def drive(s: Scenario, concurrency: int, max_requests: int, max_seconds: f
     latencies: list[float] = []
     errors = 0
     counter = 0
+    received = 0
     stop_at = 0.0
 
     async def user(index: int, measuring: list[bool]):
-        nonlocal errors, counter
+        nonlocal errors, counter, received
         conn = Connection(s.port)
         if s.sessions:  # a signed-in shopper
             conn.cookies["sessionid"] = s.sessions[index % len(s.sessions)]
         token = ""
         if s.add_to_cart or s.with_cart:  # a shopper with a session and a CSRF token, as a browser has
-            _, page = await conn.request("GET", "/" if s.with_cart else s.paths[0])
+            _, page = await conn.request("GET", "/" if s.with_cart else s.paths[0], decode=True)
             token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
         if s.with_cart and "sessionid" not in conn.cookies:
             status, _ = await conn.request("POST", "/cart/add/", {
@@ -229,17 +243,18 @@ async def drive(s: Scenario, concurrency: int, max_requests: int, max_seconds: f
             if s.add_to_cart:
                 variant = s.add_to_cart[i % len(s.add_to_cart)]
                 body = f"variant={variant}&quantity=1&csrfmiddlewaretoken={token}".encode()
-                status, _ = await conn.request("POST", "/cart/add/", {
+                status, payload = await conn.request("POST", "/cart/add/", {
                     "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true",
                     "X-CSRFToken": token, "Referer": "http://127.0.0.1/",
                 }, body)
                 if i % 8 == 0 and not s.sessions:  # keep the cart below the per-line cap: a new session now and then
                     conn.cookies.pop("sessionid", None)
             else:
-                status, _ = await conn.request(s.method, s.paths[i % len(s.paths)], s.headers)
+                status, payload = await conn.request(s.method, s.paths[i % len(s.paths)], s.headers)
             elapsed = time.perf_counter() - t0
             if measuring[0]:
                 counter += 1
+                received += len(payload)
                 latencies.append(elapsed)
                 if status != 200:
                     errors += 1
@@ -256,7 +271,8 @@ async def drive(s: Scenario, concurrency: int, max_requests: int, max_seconds: f
     latencies.sort()
     q = statistics.quantiles(latencies, n=100, method="inclusive")
     return {"requests": len(latencies), "errors": errors, "seconds": round(wall, 2),
-            "rps": round(len(latencies) / wall, 1), "p50_ms": round(q[49] * 1000, 1), "p99_ms": round(q[98] * 1000, 1)}
+            "rps": round(len(latencies) / wall, 1), "p50_ms": round(q[49] * 1000, 1), "p99_ms": round(q[98] * 1000, 1),
+            "kb": round(received / max(len(latencies), 1) / 1024, 1)}
 
 
 def pick_urls() -> dict:
@@ -297,6 +313,7 @@ print(json.dumps({'products': products, 'variants': variants, 'categories': cats
 
 
 def main() -> None:
+    global ACCEPT_ENCODING
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=2000, help="responses measured per page (at most)")
     parser.add_argument("--seconds", type=float, default=20, help="time limit per page")
@@ -309,7 +326,10 @@ def main() -> None:
     parser.add_argument("--page-cache-seconds", type=int, default=60,
                         help="SHOP_PAGE_CACHE_SECONDS for the shop (0 turns the page cache off)")
     parser.add_argument("--only", default="", help="scenario names to run, separated by semicolons (the floor always runs)")
+    parser.add_argument("--accept-encoding", default=ACCEPT_ENCODING,
+                        help=f"the Accept-Encoding every request sends (default {ACCEPT_ENCODING!r}, as browsers; '' for none)")
     args = parser.parse_args()
+    ACCEPT_ENCODING = args.accept_encoding
 
     if not args.skip_prepare:
         prepare(args.reseed)
@@ -363,11 +383,11 @@ def main() -> None:
             proc.wait(timeout=20)
 
     floor_r = results["floor (one-line view)"]
-    rows = ["| page | requests | errors | req/s | p50 ms | p99 ms | req/s ÷ floor | p50 ÷ floor | p99 ÷ floor |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    rows = ["| page | requests | errors | req/s | p50 ms | p99 ms | KB | req/s ÷ floor | p50 ÷ floor | p99 ÷ floor |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, r in results.items():
         rows.append(f"| {name} | {r['requests']} | {r['errors']} | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | "
-                    f"{r['rps'] / floor_r['rps']:.2f} | {r['p50_ms'] / floor_r['p50_ms']:.1f} | "
+                    f"{r['kb']} | {r['rps'] / floor_r['rps']:.2f} | {r['p50_ms'] / floor_r['p50_ms']:.1f} | "
                     f"{r['p99_ms'] / floor_r['p99_ms']:.1f} |")
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     try:
@@ -378,7 +398,7 @@ def main() -> None:
     header = (f"Machine: {machine}. gunicorn gthread {args.workers} workers × {args.threads} threads, "
               f"{args.concurrency} connections, ≤{args.requests} requests or {args.seconds:.0f} s per page "
               f"after {args.warmup:.0f} s warm-up; client in a separate process on 127.0.0.1; "
-              f"SHOP_PAGE_CACHE_SECONDS={args.page_cache_seconds}.")
+              f"SHOP_PAGE_CACHE_SECONDS={args.page_cache_seconds}; Accept-Encoding: {ACCEPT_ENCODING or '(none)'}.")
     print("\n" + header + "\n\n" + "\n".join(rows))
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"load-{time.strftime('%Y%m%d-%H%M%S')}.json"
