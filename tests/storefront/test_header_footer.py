@@ -1,5 +1,5 @@
 """What every page's header and footer show: the categories and the policy pages, kept in each process while a
-version in the cache says they are current (storefront/process_copy.py).
+version in the cache says they are current (storefront/process_copy.py), and the fixed links reversed once.
 
 A change shows on the very next request, in this process and in any other: "another process" is this process with
 the copy it held before the change put back, which only the version can tell is stale."""
@@ -8,7 +8,9 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse, set_script_prefix
 
+from shop.context_processors import BASE_URLS, base_urls
 from storefront import catalog, pages
 from storefront.models import Category, Page
 from tests import factories
@@ -123,3 +125,14 @@ def test_with_the_cache_down_the_header_and_footer_come_from_the_database(client
     Category.objects.filter(slug="kitchen").update(name="Cookware")  # nothing could tell the copy is stale
     Page.objects.filter(slug="returns").update(title="Free returns")
     assert _menu(client) == ["Cookware"] and _footer(client) == ["Free returns"]
+
+
+def test_the_header_and_footer_links_are_reversed_once_per_script_prefix():
+    assert base_urls() == {name: reverse(view) for name, view in BASE_URLS.items()}
+    assert base_urls() is base_urls()
+    set_script_prefix("/shop/")
+    try:
+        assert base_urls()["cart"] == "/shop/cart/"
+    finally:
+        set_script_prefix("/")
+    assert base_urls()["cart"] == "/cart/"
