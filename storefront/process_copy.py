@@ -5,7 +5,9 @@ A request reads the version numbers of all of them once, in one round trip (`ver
 unpickling each whole value. A change (storefront.signals) sets a new version now and again once its transaction
 commits, so a copy built from the rows as they were before the commit can never match; the version is read before
 the rows or the cached value, so a copy labelled with the newest version was built after the change. The value is
-also kept in the cache under its version, for the other processes. With the cache down every read is a miss: the
+also kept in the cache under its version, for the other processes. A copy is used for an hour at most after it was
+built: a change whose transaction rolls back sets no new version after it, and what was read in that transaction
+(in its own process) must not outlive the hour the cached value used to live. With the cache down every read is a miss: the
 value is built from the database each time and no copy is kept (nothing could say when it went stale).
 """
 
@@ -32,24 +34,23 @@ class ProcessCopy:
         self.key = f"storefront:{name}:v3"
         self.version_key = f"storefront:{name}:version"
         self.build = build
-        self._kept: tuple[Any, Any] | None = None  # (version, value)
+        self._kept: tuple[Any, float, Any] | None = None  # (version, when it was built, value)
         _copies[self.version_key] = self
 
     def get(self) -> Any:
         version = versions(self.version_key).get(self.version_key)
         if version is None:  # the cache is down
             return self.build()
+        now = time.time()
         kept = self._kept
-        if kept is not None and kept[0] == version:
-            return kept[1]
+        if kept is not None and kept[0] == version and now - kept[1] < CACHE_SECONDS:
+            return kept[2]
         entry = _cache_get(self.key)
-        if entry is not None and entry[0] == version:
-            value = entry[1]
-        else:
-            value = self.build()
-            _cache_set(self.key, (version, value))
-        self._kept = (version, value)
-        return value
+        if entry is None or entry[0] != version or not now - entry[1] < CACHE_SECONDS:
+            entry = (version, now, self.build())
+            _cache_set(self.key, entry)
+        self._kept = entry
+        return entry[2]
 
     def forget(self) -> None:
         """The rows changed: every process's copy is stale, now and once the current transaction commits."""

@@ -5,13 +5,14 @@ A change shows on the very next request, in this process and in any other: "anot
 the copy it held before the change put back, which only the version can tell is stale."""
 
 import re
+import time
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse, set_script_prefix
 
 from shop.context_processors import BASE_URLS, base_urls
-from storefront import catalog, pages
+from storefront import catalog, pages, process_copy
 from storefront.models import Category, Page
 from tests import factories
 
@@ -71,6 +72,21 @@ def test_a_lost_version_never_makes_an_old_copy_current(client):
     _menu(client)
     Category.objects.filter(slug="kitchen").update(name="Cookware")  # no signal, as if its version were lost
     cache.delete(catalog._tree.version_key)
+    assert _menu(client) == ["Cookware"]
+
+
+def test_a_copy_is_rebuilt_an_hour_after_it_was_built_whatever_its_version(client, monkeypatch):
+    # (A change rolled back after its own process read it sets no new version: it lasts the hour at most.)
+    factories.category(name="Kitchen", slug="kitchen")
+    _menu(client)
+    Category.objects.filter(slug="kitchen").update(name="Cookware")  # no signal
+    assert _menu(client) == ["Kitchen"]
+    entry = cache.get(catalog._tree.key)
+    later = time.time() + process_copy.CACHE_SECONDS
+    monkeypatch.setattr(process_copy.time, "time", lambda: later)
+    assert _menu(client) == ["Cookware"]  # this process's copy
+    cache.set(catalog._tree.key, entry, timeout=None)  # the one in the cache (had it outlived its timeout)
+    catalog._tree.forget_this_process()
     assert _menu(client) == ["Cookware"]
 
 
