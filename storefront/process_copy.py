@@ -7,8 +7,8 @@ commits, so a copy built from the rows as they were before the commit can never 
 the rows or the cached value, so a copy labelled with the newest version was built after the change. The value is
 also kept in the cache under its version, for the other processes. A copy is used for an hour at most after it was
 built: a change whose transaction rolls back sets no new version after it, and what was read in that transaction
-(in its own process) must not outlive the hour the cached value used to live. With the cache down every read is a miss: the
-value is built from the database each time and no copy is kept (nothing could say when it went stale).
+(in its own process) must not outlive the hour the cached value used to live. With the cache down every read is a
+miss: the value is built from the database each time and no copy is kept (nothing could say when it went stale).
 """
 
 from __future__ import annotations
