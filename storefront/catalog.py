@@ -1,23 +1,19 @@
 """Reads of the catalog that need care: fixed query counts, the cached category tree.
 
-The category tree comes from the cache; a page of products is one query plus two
-prefetches (variants, images). Search is in `search`, a filtered page with its
+The category tree is kept in each process while a version in the cache says it is
+current (process_copy.py); a page of products is one query plus two prefetches
+(variants, images). Search is in `search`, a filtered page with its
 counts in `listing`, the product page in `product_page`.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.core.signals import request_finished, request_started
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from storefront.models import Category, Product, ProductImage, Variant
-
-CATEGORY_TREE_KEY = "storefront:category-tree:v2"
-CACHE_SECONDS = 60 * 60
+from storefront.process_copy import ProcessCopy
 
 
 # --------------------------------------------------------------------------
@@ -73,61 +69,27 @@ class CategoryTree:
         return [self.nodes[c] for c in self.children.get(category_id, [])]
 
 
-def _cache_get(key: str):
-    try:
-        return cache.get(key)
-    except Exception:  # the cache fails open: a broken Redis never breaks a page
-        return None
+def _build_tree() -> CategoryTree:
+    nodes: dict[int, TreeCategory] = {}
+    children: dict[int | None, list[int]] = {}
+    for c in Category.objects.all():  # ordered by position, name
+        nodes[c.pk] = TreeCategory(c.pk, c.name, c.slug, c.get_absolute_url(), c.parent_id, c.description)
+        children.setdefault(c.parent_id, []).append(c.pk)
+    return CategoryTree(nodes, children)
 
 
-def _cache_set(key: str, value, seconds: int = CACHE_SECONDS) -> None:
-    try:
-        cache.set(key, value, seconds)
-    except Exception:
-        pass
-
-
-# Within a request the tree is read from the cache once (a category page needs it for the filter, the list
-# and the header): kept here from request_started to request_finished, and never outside a request.
-_this_request = threading.local()
-
-
-def _request_begins(**kwargs) -> None:
-    _this_request.tree = None
-    _this_request.active = True
-
-
-def _request_ends(**kwargs) -> None:
-    _this_request.tree = None
-    _this_request.active = False
-
-
-request_started.connect(_request_begins, dispatch_uid="storefront-category-tree-begins")
-request_finished.connect(_request_ends, dispatch_uid="storefront-category-tree-ends")
+_tree = ProcessCopy("category-tree", _build_tree)
 
 
 def category_tree_forget() -> None:
-    """This request's copy of the tree, dropped (a category changed)."""
-    _this_request.tree = None
+    """Every process's copy of the tree, stale (a category changed): rebuilt on its next request."""
+    _tree.forget()
 
 
 def category_tree() -> CategoryTree:
-    """Every category, cached until one changes (storefront.signals clears it)."""
-    tree = getattr(_this_request, "tree", None)
-    if tree is not None:
-        return tree
-    tree = _cache_get(CATEGORY_TREE_KEY)
-    if tree is None:
-        nodes: dict[int, TreeCategory] = {}
-        children: dict[int | None, list[int]] = {}
-        for c in Category.objects.all():  # ordered by position, name
-            nodes[c.pk] = TreeCategory(c.pk, c.name, c.slug, c.get_absolute_url(), c.parent_id, c.description)
-            children.setdefault(c.parent_id, []).append(c.pk)
-        tree = CategoryTree(nodes, children)
-        _cache_set(CATEGORY_TREE_KEY, tree)
-    if getattr(_this_request, "active", False):
-        _this_request.tree = tree
-    return tree
+    """Every category, kept in this process until one changes (storefront.signals forgets it; see
+    storefront/process_copy.py)."""
+    return _tree.get()
 
 
 def category_menu() -> list[MenuCategory]:

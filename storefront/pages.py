@@ -3,12 +3,8 @@ the checkout show, and a page's body cut into headings and paragraphs."""
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
 from storefront.models import Page
-
-PAGE_LINKS_KEY = "storefront:page-links:v1"
-CACHE_SECONDS = 60 * 60
+from storefront.process_copy import ProcessCopy
 
 
 @dataclass(frozen=True)
@@ -24,19 +20,22 @@ class Block:
     text: str
 
 
+def _build_links() -> list[PageLink]:
+    return [PageLink(p.slug, p.title, p.get_absolute_url()) for p in Page.objects.only("slug", "title")]
+
+
+_links = ProcessCopy("page-links", _build_links)
+
+
+def page_links_forget() -> None:
+    """Every process's copy of the links, stale (a page was saved or deleted): rebuilt on its next request."""
+    _links.forget()
+
+
 def page_links() -> list[PageLink]:
-    """Every policy page's link, cached until one is saved or deleted (storefront.signals forgets it)."""
-    try:
-        links = cache.get(PAGE_LINKS_KEY)
-    except Exception:  # the cache fails open: a broken Redis never breaks a page
-        links = None
-    if links is None:
-        links = [PageLink(p.slug, p.title, p.get_absolute_url()) for p in Page.objects.only("slug", "title")]
-        try:
-            cache.set(PAGE_LINKS_KEY, links, CACHE_SECONDS)
-        except Exception:
-            pass
-    return links
+    """Every policy page's link, kept in this process until one is saved or deleted (storefront.signals forgets
+    them; see storefront/process_copy.py)."""
+    return _links.get()
 
 
 def page_blocks(body: str) -> list[Block]:

@@ -4,14 +4,13 @@ allauth sign-in hook that saves a guest's wishlist tap. Every receiver names its
 from allauth.account.signals import user_logged_in
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from core.pagecache import bump_catalog_version, bump_product_versions, forget_personal
-from storefront.catalog import CATEGORY_TREE_KEY, category_tree_forget
+from storefront.catalog import category_tree_forget
 from storefront.images import image_files_forget
-from storefront.pages import PAGE_LINKS_KEY
+from storefront.pages import page_links_forget
 from storefront.models import (
     Category,
     OptionType,
@@ -31,20 +30,13 @@ from storefront.wishlist import wishlist_add_pending
 @receiver([post_save, post_delete], sender=Category)
 def forget_category_tree(sender, **kwargs) -> None:
     category_tree_forget()
-    try:
-        cache.delete(CATEGORY_TREE_KEY)
-    except Exception:  # the cache fails open; the tree expires within the hour anyway
-        pass
 
 
 @receiver([post_save, post_delete], sender=Page)
 def forget_page_links(sender, **kwargs) -> None:
     # Every page's footer links to the policy pages, and cached catalog pages carry their footer:
     # a new title or a new page shows on the next request. The page itself is never cached.
-    try:
-        cache.delete(PAGE_LINKS_KEY)
-    except Exception:  # the cache fails open; the links expire within the hour anyway
-        pass
+    page_links_forget()
     bump_catalog_version()
 
 
