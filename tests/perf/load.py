@@ -14,7 +14,8 @@ What it does, all on 127.0.0.1:
 3. From this process (a separate process from gunicorn's), drives each page with
    `--concurrency` connections until `--requests` responses or `--seconds` have passed,
    after a short warm-up, and reports requests/s, p50 and p99 latency, each as a ratio
-   to the floor measured in the same run. Catalog pages are driven three times: by guests
+   to the floor measured in the same run, just before that page (--no-floor-beside: to the
+   one floor measured first, as runs before 2026-12-03 19:20 did). Catalog pages are driven three times: by guests
    without a session, by guests who first put a product in their cart ("with a cart"), and
    by signed-in shoppers ("signed in": each connection is one of 64 shoppers with a saved
    wishlist and a cart, signed in through a real session row).
@@ -326,6 +327,9 @@ def main() -> None:
     parser.add_argument("--page-cache-seconds", type=int, default=60,
                         help="SHOP_PAGE_CACHE_SECONDS for the shop (0 turns the page cache off)")
     parser.add_argument("--only", default="", help="scenario names to run, separated by semicolons (the floor always runs)")
+    parser.add_argument("--floor-beside", action=argparse.BooleanOptionalAction, default=True,
+                        help="measure the floor again just before every page and take that page's ratios to it "
+                             "(default; --no-floor-beside: every ratio to the one floor measured first)")
     parser.add_argument("--accept-encoding", default=ACCEPT_ENCODING,
                         help=f"the Accept-Encoding every request sends (default {ACCEPT_ENCODING!r}, as browsers; '' for none)")
     args = parser.parse_args()
@@ -373,9 +377,16 @@ def main() -> None:
         wanted = {n.strip() for n in args.only.split(";")}
         scenarios = [s for s in scenarios if s.port == FLOOR_PORT or s.name in wanted]
     results = {}
+    floor_scenario = scenarios[0]
     try:
         for s in scenarios:
+            if s is not floor_scenario and args.floor_beside:
+                # The floor again, just before this page: on a shared machine the speed drifts within a run, and a
+                # ratio to a floor measured minutes earlier would carry that drift.
+                beside = asyncio.run(drive(floor_scenario, args.concurrency, args.requests, args.seconds, args.warmup))
             results[s.name] = asyncio.run(drive(s, args.concurrency, args.requests, args.seconds, args.warmup))
+            if s is not floor_scenario and args.floor_beside:
+                results[s.name]["floor"] = beside
             print(f"  {s.name:<22} {results[s.name]}", flush=True)
     finally:
         for proc in (shop, floor):
@@ -386,9 +397,10 @@ def main() -> None:
     rows = ["| page | requests | errors | req/s | p50 ms | p99 ms | KB | req/s ÷ floor | p50 ÷ floor | p99 ÷ floor |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, r in results.items():
+        f = r.get("floor", floor_r)  # the floor measured just before this page (or the run's first)
         rows.append(f"| {name} | {r['requests']} | {r['errors']} | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | "
-                    f"{r['kb']} | {r['rps'] / floor_r['rps']:.2f} | {r['p50_ms'] / floor_r['p50_ms']:.1f} | "
-                    f"{r['p99_ms'] / floor_r['p99_ms']:.1f} |")
+                    f"{r['kb']} | {r['rps'] / f['rps']:.2f} | {r['p50_ms'] / f['p50_ms']:.1f} | "
+                    f"{r['p99_ms'] / f['p99_ms']:.1f} |")
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     try:
         model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
@@ -398,7 +410,8 @@ def main() -> None:
     header = (f"Machine: {machine}. gunicorn gthread {args.workers} workers × {args.threads} threads, "
               f"{args.concurrency} connections, ≤{args.requests} requests or {args.seconds:.0f} s per page "
               f"after {args.warmup:.0f} s warm-up; client in a separate process on 127.0.0.1; "
-              f"SHOP_PAGE_CACHE_SECONDS={args.page_cache_seconds}; Accept-Encoding: {ACCEPT_ENCODING or '(none)'}.")
+              f"SHOP_PAGE_CACHE_SECONDS={args.page_cache_seconds}; Accept-Encoding: {ACCEPT_ENCODING or '(none)'}; "
+              f"ratios to {'the floor measured just before each page' if args.floor_beside else 'the first floor'}.")
     print("\n" + header + "\n\n" + "\n".join(rows))
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"load-{time.strftime('%Y%m%d-%H%M%S')}.json"
