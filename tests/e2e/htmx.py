@@ -1,4 +1,6 @@
-"""Helpers for checking that an htmx action stays on the page it started from."""
+"""Helpers for htmx in browser tests: an action stays on the page it started from; htmx has settled."""
+
+from playwright.sync_api import expect
 
 
 def mark_document(page):
@@ -13,3 +15,11 @@ def mark_document(page):
 
 def same_document(page):
     return page.evaluate("window.__sameDocument") is True
+
+
+def settled(page):
+    """Wait until htmx has finished every request, swap and settle on the page. Swapped-in content is wired up
+    (its hx- attributes processed) only when it settles, a few ms after it appears: a control touched in between
+    takes the plain path or, for a change event, nothing at all. Call it after an expect() that shows the swap
+    has happened, before touching the new controls."""
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from storefront.models import Category, OptionValue, Variant
 from tests import factories
+from tests.e2e.htmx import settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,6 +63,7 @@ def test_on_a_phone_the_first_product_is_on_the_first_screen_and_filters_open_as
     expect(page.locator("#result-count")).to_have_text("Showing 6 of 6 products")
     expect(page).to_have_url(re.compile(r"\?in_stock=1$"))
     expect(drawer).to_be_visible()
+    settled(page)  # the swapped-in filter form listens for changes only once it has settled
     page.get_by_label("Sort by").select_option("price")
     expect(page).to_have_url(re.compile(r"in_stock=1&sort=price$"))
     expect(drawer).to_be_visible()

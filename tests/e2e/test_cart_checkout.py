@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from storefront.listing_data import product_listing_refresh
 from storefront.models import Category, Product, Variant
+from tests.e2e.htmx import settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,12 +52,6 @@ def _active(page) -> dict:
                 closest_line: el.closest('[data-cart-line]')?.id || ''}; }""")
 
 
-def _settled(page):
-    """htmx has finished its request, swap and settle (new content is wired up only when it settles): a
-    keyboard user's next key goes to the swapped-in controls as htmx means them, not a few ms early."""
-    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
-
-
 def _checkout_details(page):
     """From the cart, the checkout with a complete UK address typed in (the country's fields swapped in first)."""
     page.get_by_role("link", name="Checkout").click()
@@ -65,7 +60,7 @@ def _checkout_details(page):
     page.get_by_label("Address", exact=True).fill("12 Analytical Row")
     page.get_by_label("City").fill("London")
     page.get_by_label("Country").select_option("GB")
-    _settled(page)
+    settled(page)
     page.get_by_label("Postcode").fill("N1 9GU")
 
 
@@ -222,7 +217,7 @@ def test_keyboard_only_the_cart_keeps_focus_through_quantity_changes_and_removal
     page.keyboard.press("Tab")
     expect(page.locator("#cart-status")).to_have_text("Stoneware Mug – Sea Salt: quantity 3.")
     expect(page.locator("#cart-total")).to_have_text("$101.00")
-    _settled(page)
+    settled(page)
     expect(page.locator(f"#update-{salt}")).to_be_focused()  # where Tab was going: the line's next control
 
     # Remove the first line from the keyboard: focus goes to the next line.
@@ -230,21 +225,21 @@ def test_keyboard_only_the_cart_keeps_focus_through_quantity_changes_and_removal
     page.keyboard.press("Enter")
     expect(page.locator("#cart-status")).to_contain_text("Removed Stoneware Mug – Sea Salt from your cart.")
     expect(page.locator(f"#line-{salt}")).to_have_count(0)
-    _settled(page)
+    settled(page)
     expect(page.locator(f"#line-{wood} :focus")).to_have_count(1)
 
     # A quantity of 0 and Enter takes a line out too; focus goes to the line that is left.
     page.locator(f"#qty-{wood}").fill("0")
     page.locator(f"#qty-{wood}").press("Enter")
     expect(page.locator("#cart-status")).to_have_text("Removed Olive Wood Board from your cart.")
-    _settled(page)
+    settled(page)
     expect(page.locator(f"#line-{linen} :focus")).to_have_count(1)
 
     # The last line: focus goes to the empty cart's heading.
     page.locator(f"#remove-{linen}").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Your cart is empty")).to_be_visible()
-    _settled(page)
+    settled(page)
     expect(page.locator("#cart-empty")).to_be_focused()
     expect(page.locator("#cart-badge")).to_contain_text("0")
 

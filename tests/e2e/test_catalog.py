@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from storefront.models import Category, Product, Variant, WishlistItem
 from tests import factories
-from tests.e2e.htmx import mark_document, same_document
+from tests.e2e.htmx import mark_document, same_document, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-and-happy-passphrase"
@@ -38,9 +38,7 @@ def test_choosing_options_updates_price_photo_and_url_in_place(live_server, page
     mark_document(page)
     page.get_by_text("Blue", exact=True).click()
     expect(page.locator("#product-photo img")).to_have_attribute("alt", "A blue tee")
-    # Let htmx finish swapping and settling before touching the new controls (slow CI machines).
-    page.wait_for_function(
-        "document.querySelectorAll('.htmx-request, .htmx-swapping, .htmx-settling').length === 0")
+    settled(page)  # the new option controls are wired up once they settle
     # Keyboard: focus stays on the option group after the swap, arrows keep choosing.
     page.locator("input[name^='o'][value]").nth(0).focus()
     page.keyboard.press("ArrowRight")
@@ -145,6 +143,7 @@ def test_filters_push_the_url_and_back_restores(live_server, page, catalog):
     page.get_by_label(re.compile("In stock only")).check()
     expect(page).to_have_url(re.compile(r"/c/apparel/\?in_stock=1$"))
     expect(page.locator("#result-count")).to_have_text("Showing 11 of 11 products")
+    settled(page)  # the swapped-in filter form listens for changes only once it has settled
     page.get_by_label("Sort by").select_option("price")
     expect(page).to_have_url(re.compile(r"in_stock=1&sort=price$"))
     first = page.locator("#product-list article h3").first

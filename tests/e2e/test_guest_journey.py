@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from checkout.models import Order
 from storefront.listing_data import product_listing_refresh
 from storefront.models import Category, Product, Variant
-from tests.e2e.htmx import mark_document, same_document
+from tests.e2e.htmx import mark_document, same_document, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +53,7 @@ def test_guest_journey_with_javascript(shop, stripe_fake, page, catalog, mailout
     page.get_by_text("Charcoal").click()
     expect(page.locator("#price")).to_have_text("$20.00")
     expect(page).to_have_url(re.compile(r"\?variant=\d+"))
+    settled(page)  # the swapped-in form posts by htmx once it has settled
     page.get_by_role("button", name="Add to cart", exact=True).click()
     expect(page.locator("#cart-badge")).to_contain_text("2")
     assert same_document(page)

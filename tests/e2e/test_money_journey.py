@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from checkout.models import DiscountCode, Order, ShippingMethod, ShippingZone, TaxRate
 from storefront.listing_data import product_listing_refresh
 from storefront.models import Category, Product, Variant
+from tests.e2e.htmx import settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +47,7 @@ def _address(page, *, javascript: bool):
     if javascript:
         # The country's states, methods and totals arrive by htmx; choose the state once they have been swapped
         # in and settled (a state chosen between the answer and its swap would be replaced by the swap).
-        expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+        settled(page)
     else:
         page.get_by_role("button", name="Update shipping options").click()
     state = page.get_by_label("State / province")
