@@ -25,6 +25,9 @@ once, when it was stored (`deflate_parts`), and each hit adds its own CSRF token
 are (`gzip_parts`, called by the page cache under the same rule, `compressible`), so the page is not
 compressed again on every hit. The masked token is still new on every response, and it is never
 compressed at all: it is sent in the stream as it is, and only its own copies on the page refer to it.
+A signed-in shopper's page from the page cache (its hearts vary in length, so it is not deflated ahead) is
+compressed there too, under the same rule, at level 1 (`gzip_fast`): on a hit, Django's level 6 cost more
+than everything else but the session read.
 """
 
 from __future__ import annotations
@@ -92,18 +95,18 @@ class CompressionMiddleware(GZipMiddleware):
         return super().process_response(request, response)
 
 
-def compress_from_parts(request: HttpRequest, response: HttpResponse, parts: list[bytes | str],
+def compress_from_parts(request: HttpRequest, response: HttpResponse, parts: list[bytes | str] | None,
                         fills: dict[str, bytes], text: bytes) -> None:
-    """Set `response`'s body to `text`, gzipped from `parts` (`deflate_parts`, filled in with `fills`) when
-    this response may be compressed and the visitor accepts gzip: what CompressionMiddleware would send,
-    without compressing the whole page again."""
+    """Set `response`'s body to `text`, gzipped when this response may be compressed and the visitor accepts
+    gzip: what CompressionMiddleware would send, without compressing the whole page again when `parts` (its
+    `deflate_parts`, filled in with `fills`) are given, else compressed at once at a fast level (`gzip_fast`)."""
     response.content = text
     if not compressible(request) or len(text) < 200 or response.has_header("Content-Encoding"):
         return
     patch_vary_headers(response, ("Accept-Encoding",))
     if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
         return
-    compressed = gzip_parts(parts, fills, text)
+    compressed = gzip_parts(parts, fills, text) if parts is not None else gzip_fast(text)
     if len(compressed) >= len(text):
         return
     response.content = compressed
@@ -132,6 +135,7 @@ def compress_from_parts(request: HttpRequest, response: HttpResponse, parts: lis
 _GZIP_HEADER = bytes([0x1F, 0x8B, 8, gzip.FNAME, 0, 0, 0, 0, 0, 255])  # as Django's compress_string writes it
 _WINDOW = 32 * 1024
 _LEVEL = 6  # Django's
+_FAST_LEVEL = 1
 # Deflate's distance codes 0-29: (first distance, extra bits).
 _DISTANCES = [(1, 0), (2, 0), (3, 0), (4, 0)] + [
     (1 + (2 << (code // 2 - 1)) + (code % 2) * (1 << (code // 2 - 1)), code // 2 - 1) for code in range(4, 30)]
@@ -223,6 +227,18 @@ def stored_stream(parts: list[bytes | str], fills: dict[str, bytes]) -> bytes:
 def gzip_parts(parts: list[bytes | str], fills: dict[str, bytes], text: bytes) -> bytes:
     """The gzip member of `text`, from `deflate_parts`' parts and this response's pieces (`fills`, by name),
     with Django's random padding in the header (GZipMiddleware.max_random_bytes)."""
-    stream = stored_stream(parts, fills)
+    return _gzip_member(stored_stream(parts, fills), text)
+
+
+def gzip_fast(text: bytes) -> bytes:
+    """The gzip member of `text` deflated at level 1, with Django's random padding: for a cached page whose
+    personal pieces vary in length (a signed-in shopper's hearts), so it cannot be deflated ahead and is
+    compressed on every hit. Level 1 takes about a quarter of the time of Django's level 6 on a 60 KB
+    category page (0.1 against 0.4 ms) for about a fifth more bytes (7.6 against 6.4 KB)."""
+    compressor = zlib.compressobj(_FAST_LEVEL, zlib.DEFLATED, -15)
+    return _gzip_member(compressor.compress(text) + compressor.flush(), text)
+
+
+def _gzip_member(stream: bytes, text: bytes) -> bytes:
     padding = b"a" * secrets.randbelow(GZipMiddleware.max_random_bytes) + b"\x00"
     return _GZIP_HEADER + padding + stream + struct.pack("<LL", zlib.crc32(text), len(text) & 0xFFFFFFFF)

@@ -330,10 +330,8 @@ class _PageCache:
         if has_token:
             fills[_TOKEN] = get_token(request).encode()  # masked anew for every response
             content = content.replace(_PLACEHOLDER_BYTES, fills[_TOKEN])
-        if deflated is not None:  # gzipped here, if at all, from the parts deflated when it was stored
-            compress_from_parts(request, response, deflated, fills, content)
-        else:
-            response.content = content
+        # Gzipped here, if at all: from the parts deflated when it was stored, or else at a fast level.
+        compress_from_parts(request, response, deflated, fills, content)
         response["Content-Length"] = str(len(response.content))
         if has_token:  # sets the csrftoken cookie when the visitor has none (and adds Vary: Cookie)
             self.csrf.process_response(request, response)

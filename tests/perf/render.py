@@ -280,6 +280,8 @@ def profile(url: str, signed_in: bool, requests: int) -> None:
     stats = pstats.Stats(profiler).strip_dirs()
     stats.sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", 45)))
     stats.sort_stats("tottime").print_stats(30)
+    if os.environ.get("PROFILE_CALLERS"):  # e.g. PROFILE_CALLERS="__getattribute__": who calls it, and how often
+        stats.print_callers(os.environ["PROFILE_CALLERS"])
 
 
 def machine() -> str:

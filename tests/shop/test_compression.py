@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from storefront.models import WishlistItem
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +118,36 @@ def test_signed_in_pages_from_the_page_cache_follow_the_same_rule(shelf, setting
     assert category["Content-Encoding"] == "gzip" and "Stoneware Mug 0" in _body(category)
     # Sold out: the back-in-stock form is filled in with the shopper's email address.
     assert "Content-Encoding" not in product and 'value="grace@example.com"' in product.content.decode()
+
+
+def test_a_signed_in_hit_is_gzipped_at_once_and_is_the_page(shelf, settings):
+    settings.SHOP_PAGE_CACHE_SECONDS = 60
+    shopper = factories.user(email="grace@example.com")
+    WishlistItem.objects.create(user=shopper, product=shelf.products.first())
+    visitor = Client()
+    visitor.force_login(shopper)
+    url = shelf.get_absolute_url()
+    visitor.get(url)  # stored
+    plain = visitor.get(url)
+    hits = [visitor.get(url, **GZIP) for _ in range(8)]
+    assert plain["X-Page-Cache"] == "hit" and "Content-Encoding" not in plain
+    for hit in hits:
+        assert hit["X-Page-Cache"] == "hit" and hit["Content-Encoding"] == "gzip"
+        assert int(hit["Content-Length"]) == len(hit.content) and "Accept-Encoding" in hit["Vary"]
+        html = gzip.decompress(hit.content).decode()  # the CRC and the length are checked here
+        assert _tokens_aside(html) == _tokens_aside(plain.content.decode())
+        assert 'aria-pressed="true"' in html  # their own heart
+    tokens = {TOKEN_HEADER.search(gzip.decompress(hit.content).decode())[1] for hit in hits}
+    assert len(tokens) == len(hits)  # masked anew on every response
+    assert len({len(hit.content) for hit in hits}) > 1  # Django's random padding, as GZipMiddleware adds
+
+
+def test_a_fast_gzip_is_the_text():
+    from shop.compression import gzip_fast
+
+    text = "".join(f"<li>Mug {i} costs {i * 7 % 50} dollars</li>" for i in range(2000)).encode()
+    compressed = gzip_fast(text)
+    assert gzip.decompress(compressed) == text and len(compressed) < len(text) / 4
 
 
 # --------------------------------------------------------------------------
