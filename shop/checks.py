@@ -82,8 +82,10 @@ def currency_setting(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     )]
 
 
-# The one session store that never skips a failed write: see SESSION_ENGINE in shop/settings.py.
-SAFE_SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The session stores that never skip a failed write: Django's database store, and ours, which is the same store
+# reading the row with a fixed statement (see SESSION_ENGINE in shop/settings.py).
+SAFE_SESSION_ENGINE = "shop.sessions"
+SAFE_SESSION_ENGINES = (SAFE_SESSION_ENGINE, "django.contrib.sessions.backends.db")
 
 
 @checks.register(TAG, deploy=False)
@@ -95,7 +97,7 @@ def session_store(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     the cache engine on the fail-open alias drops the write outright, and on any alias loses every
     cart when Redis restarts or evicts; a signed cookie cannot be taken back at sign-out.
     """
-    if settings.SESSION_ENGINE == SAFE_SESSION_ENGINE:
+    if settings.SESSION_ENGINE in SAFE_SESSION_ENGINES:
         return []
     return [_error(
         f"SESSION_ENGINE={settings.SESSION_ENGINE!r} can skip a session write: a sign-out could be undone "

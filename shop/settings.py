@@ -187,8 +187,9 @@ else:
 # again (issue 11; tests/shop/test_sessions.py). Not the cache engine either: Redis
 # here fails open, and a restart would empty every cart. Not signed cookies: a copy
 # of the cookie would stay signed in after a sign-out.
-# `shop.checks.session_store` refuses any other engine.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# `shop.checks.session_store` refuses any other engine. shop/sessions.py is Django's database
+# store, reading the row with one fixed statement instead of an ORM query built per request.
+SESSION_ENGINE = "shop.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 
 # --- Accounts (django-allauth, email only) ----------------------------------

@@ -114,7 +114,7 @@ def test_a_cart_change_while_redis_hangs_is_kept(shop, own_redis):
 def test_sessions_are_kept_in_the_database():
     from django.conf import settings
 
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert settings.SESSION_ENGINE == "shop.sessions"
     assert session_store() == []
 
 
