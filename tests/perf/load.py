@@ -14,8 +14,10 @@ What it does, all on 127.0.0.1:
 3. From this process (a separate process from gunicorn's), drives each page with
    `--concurrency` connections until `--requests` responses or `--seconds` have passed,
    after a short warm-up, and reports requests/s, p50 and p99 latency, each as a ratio
-   to the floor measured in the same run, just before that page (--no-floor-beside: to the
-   one floor measured first, as runs before 2026-12-03 19:20 did). Catalog pages are driven three times: by guests
+   to the floor measured in the same run, beside that page: floor and page alternately in
+   `--slices` slices (default 3), each ratio the median of the slices' (runs before 2026-12-03
+   21:40 measured the floor once just before each page; --no-floor-beside: to the one floor
+   measured first, as runs before 2026-12-03 19:20 did). Catalog pages are driven three times: by guests
    without a session, by guests who first put a product in their cart ("with a cart"), and
    by signed-in shoppers ("signed in": each connection is one of 64 shoppers with a saved
    wishlist and a cart, signed in through a real session row).
@@ -210,6 +212,24 @@ class Scenario:
     sessions: list[str] = field(default_factory=list)  # signed-in session keys, one per connection
 
 
+def _sliced(slices: list[tuple[dict, dict]]) -> dict:
+    """A page measured in alternating slices with the floor: the page's requests and errors summed, its rate and
+    latencies the median of its slices', the floor's likewise, and each ratio the median of the slices' ratios
+    (a slice's ratio compares the page with the floor of the same few seconds)."""
+    def median(values):
+        return round(statistics.median(values), 1)
+
+    pages, floors = [p for _, p in slices], [f for f, _ in slices]
+    summary = {"requests": sum(p["requests"] for p in pages), "errors": sum(p["errors"] for p in pages),
+               "seconds": round(sum(p["seconds"] for p in pages), 2), "kb": pages[0]["kb"]}
+    summary |= {key: median(p[key] for p in pages) for key in ("rps", "p50_ms", "p99_ms")}
+    summary["floor"] = {key: median(f[key] for f in floors) for key in ("rps", "p50_ms", "p99_ms")}
+    summary["ratios"] = {key: statistics.median(p[key] / f[key] for f, p in slices)
+                         for key in ("rps", "p50_ms", "p99_ms")}
+    summary["slices"] = [{"floor_rps": f["rps"], "rps": p["rps"]} for f, p in slices]
+    return summary
+
+
 async def drive(s: Scenario, concurrency: int, max_requests: int, max_seconds: float, warmup: float) -> dict:
     latencies: list[float] = []
     errors = 0
@@ -328,8 +348,11 @@ def main() -> None:
                         help="SHOP_PAGE_CACHE_SECONDS for the shop (0 turns the page cache off)")
     parser.add_argument("--only", default="", help="scenario names to run, separated by semicolons (the floor always runs)")
     parser.add_argument("--floor-beside", action=argparse.BooleanOptionalAction, default=True,
-                        help="measure the floor again just before every page and take that page's ratios to it "
+                        help="measure the floor again beside every page and take that page's ratios to it "
                              "(default; --no-floor-beside: every ratio to the one floor measured first)")
+    parser.add_argument("--slices", type=int, default=3,
+                        help="with the floor beside: measure floor and page alternately this many times, each for "
+                             "a share of --requests and --seconds, and report the median of the slices")
     parser.add_argument("--accept-encoding", default=ACCEPT_ENCODING,
                         help=f"the Accept-Encoding every request sends (default {ACCEPT_ENCODING!r}, as browsers; '' for none)")
     args = parser.parse_args()
@@ -380,13 +403,19 @@ def main() -> None:
     floor_scenario = scenarios[0]
     try:
         for s in scenarios:
-            if s is not floor_scenario and args.floor_beside:
-                # The floor again, just before this page: on a shared machine the speed drifts within a run, and a
-                # ratio to a floor measured minutes earlier would carry that drift.
-                beside = asyncio.run(drive(floor_scenario, args.concurrency, args.requests, args.seconds, args.warmup))
-            results[s.name] = asyncio.run(drive(s, args.concurrency, args.requests, args.seconds, args.warmup))
-            if s is not floor_scenario and args.floor_beside:
-                results[s.name]["floor"] = beside
+            if s is floor_scenario or not args.floor_beside:
+                results[s.name] = asyncio.run(drive(s, args.concurrency, args.requests, args.seconds, args.warmup))
+            else:
+                # The floor again, beside this page, in `--slices` alternating slices (floor, page, floor, page …):
+                # on a shared machine the speed drifts within a run, even within a minute, and a ratio to a floor
+                # measured earlier would carry that drift. The page's ratio is the median of its slices' ratios.
+                slices = []
+                for k in range(args.slices):
+                    share = (max(1, args.requests // args.slices), args.seconds / args.slices,
+                             args.warmup if k == 0 else min(args.warmup, 0.5))
+                    beside = asyncio.run(drive(floor_scenario, args.concurrency, *share))
+                    slices.append((beside, asyncio.run(drive(s, args.concurrency, *share))))
+                results[s.name] = _sliced(slices)
             print(f"  {s.name:<22} {results[s.name]}", flush=True)
     finally:
         for proc in (shop, floor):
@@ -397,10 +426,11 @@ def main() -> None:
     rows = ["| page | requests | errors | req/s | p50 ms | p99 ms | KB | req/s ÷ floor | p50 ÷ floor | p99 ÷ floor |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, r in results.items():
-        f = r.get("floor", floor_r)  # the floor measured just before this page (or the run's first)
+        f = r.get("floor", floor_r)  # the floor measured beside this page (or the run's first)
+        ratios = r.get("ratios", {"rps": r["rps"] / f["rps"], "p50_ms": r["p50_ms"] / f["p50_ms"],
+                                  "p99_ms": r["p99_ms"] / f["p99_ms"]})
         rows.append(f"| {name} | {r['requests']} | {r['errors']} | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | "
-                    f"{r['kb']} | {r['rps'] / f['rps']:.2f} | {r['p50_ms'] / f['p50_ms']:.1f} | "
-                    f"{r['p99_ms'] / f['p99_ms']:.1f} |")
+                    f"{r['kb']} | {ratios['rps']:.2f} | {ratios['p50_ms']:.1f} | {ratios['p99_ms']:.1f} |")
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     try:
         model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
@@ -411,7 +441,9 @@ def main() -> None:
               f"{args.concurrency} connections, ≤{args.requests} requests or {args.seconds:.0f} s per page "
               f"after {args.warmup:.0f} s warm-up; client in a separate process on 127.0.0.1; "
               f"SHOP_PAGE_CACHE_SECONDS={args.page_cache_seconds}; Accept-Encoding: {ACCEPT_ENCODING or '(none)'}; "
-              f"ratios to {'the floor measured just before each page' if args.floor_beside else 'the first floor'}.")
+              "ratios to " + (f"the floor measured beside each page, in {args.slices} alternating slices "
+                              "(each figure the median of the slices')" if args.floor_beside else "the first floor")
+              + ".")
     print("\n" + header + "\n\n" + "\n".join(rows))
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"load-{time.strftime('%Y%m%d-%H%M%S')}.json"
